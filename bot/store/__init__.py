@@ -1,0 +1,12 @@
+"""The only place that speaks SQL. Each area's queries live in a mixin module here."""
+
+from __future__ import annotations
+
+from .core import DB_FILENAME, CoreStore, StoreError
+
+
+class Store(CoreStore):
+    """The Kindred database: every area's queries, one writer connection."""
+
+
+__all__ = ["DB_FILENAME", "Store", "StoreError"]

@@ -1,0 +1,169 @@
+"""The connection, migrations and the core tables (meta, guilds)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from .migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "kindred.db"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (newer schema, unreadable file)."""
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+class CoreStore:
+    """Owns the one writer connection; feature mixins add their queries."""
+
+    db: aiosqlite.Connection
+
+    def __init__(self, db: aiosqlite.Connection, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate_to: int | None = None) -> Any:
+        """Open (creating if needed) the database at ``path`` and migrate it."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA foreign_keys=ON")
+            store = cls(db, path)
+            await store.migrate(migrate_to)
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    # -- migrations ---------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        async with self.db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, target: int | None = None) -> int:
+        """Apply migrations up to ``target`` (default: the latest); return the version."""
+        latest = len(MIGRATIONS)
+        target = latest if target is None else target
+        current = await self.schema_version()
+        if current > latest:
+            raise StoreError(
+                f"the database schema is version {current}, newer than this Kindred "
+                f"({latest}); upgrade Kindred or restore an older backup"
+            )
+        for version in range(current + 1, target + 1):
+            script = MIGRATIONS[version - 1]
+            log.info("applying database migration %d", version)
+            # executescript commits; run the migration and the version bump as one unit.
+            await self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        return max(current, target)
+
+    @staticmethod
+    def latest_version() -> int:
+        return len(MIGRATIONS)
+
+    # -- meta -----------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else str(row[0])
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    async def delete_meta(self, key: str) -> None:
+        await self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    # -- guilds -------------------------------------------------------------
+
+    async def guild_joined(self, guild_id: int, now: datetime) -> bool:
+        """Record that Kindred is in a server; return True if it is new to us."""
+        async with self.db.execute(
+            "INSERT INTO guilds (guild_id, joined_at) VALUES (?, ?) "
+            "ON CONFLICT (guild_id) DO NOTHING",
+            (guild_id, _iso(now)),
+        ) as cur:
+            inserted = cur.rowcount == 1
+        if not inserted:
+            await self.db.execute(
+                "UPDATE guilds SET left_at = NULL WHERE guild_id = ?", (guild_id,)
+            )
+        return inserted
+
+    async def guild_left(self, guild_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO guilds (guild_id, joined_at, left_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET left_at = excluded.left_at",
+            (guild_id, _iso(now), _iso(now)),
+        )
+
+    async def guilds_left_before(self, cutoff: datetime) -> list[int]:
+        async with self.db.execute(
+            "SELECT guild_id FROM guilds WHERE left_at IS NOT NULL AND left_at < ?",
+            (_iso(cutoff),),
+        ) as cur:
+            return [int(r[0]) for r in await cur.fetchall()]
+
+    async def delete_guild_row(self, guild_id: int) -> None:
+        await self.db.execute("DELETE FROM guilds WHERE guild_id = ?", (guild_id,))
+
+    # -- maintenance --------------------------------------------------------
+
+    async def integrity_problems(self) -> list[str]:
+        """``PRAGMA integrity_check`` findings; empty when the file is sound."""
+        async with self.db.execute("PRAGMA integrity_check") as cur:
+            rows = [str(r[0]) for r in await cur.fetchall()]
+        return [] if rows == ["ok"] else rows
+
+    async def size_bytes(self) -> int:
+        async with self.db.execute("PRAGMA page_count") as cur:
+            pages = await cur.fetchone()
+        async with self.db.execute("PRAGMA page_size") as cur:
+            size = await cur.fetchone()
+        return int(pages[0]) * int(size[0]) if pages and size else 0
+
+    async def backup_to(self, target: Path | str) -> None:
+        """Write a consistent copy with SQLite's online backup API."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dest = sqlite3.connect(target)
+        try:
+            await self.db.backup(dest)
+        finally:
+            dest.close()
+
+    async def table_names(self) -> list[str]:
+        async with self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ) as cur:
+            return [str(r[0]) for r in await cur.fetchall()]

@@ -1,0 +1,1 @@
+"""One cog per feature; each reaches the core services through the bot."""

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, StoreError
+from bot.store.migrations import MIGRATIONS
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+    finally:
+        con.close()
+    return [(str(n), " ".join(str(s).split())) for n, s in rows]
+
+
+async def test_open_sets_pragmas_and_migrates_from_empty(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "kindred.db")
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        async with store.db.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+        async with store.db.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
+        async with store.db.execute("PRAGMA busy_timeout") as cur:
+            assert (await cur.fetchone())[0] == 5000
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("start", range(len(MIGRATIONS) + 1))
+async def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None:
+    fresh = tmp_path / "fresh.db"
+    store = await Store.open(fresh)
+    await store.close()
+
+    old = tmp_path / "old.db"
+    store = await Store.open(old, migrate_to=start)
+    assert await store.schema_version() == start
+    await store.close()
+    store = await Store.open(old)
+    assert await store.schema_version() == len(MIGRATIONS)
+    await store.close()
+    assert _schema(old) == _schema(fresh)
+
+
+async def test_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "kindred.db"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    con.close()
+    with pytest.raises(StoreError, match="newer than this Kindred"):
+        await Store.open(path)
+
+
+async def test_meta_and_guild_lifecycle(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "kindred.db")
+    try:
+        assert await store.get_meta("k") is None
+        await store.set_meta("k", "1")
+        await store.set_meta("k", "2")
+        assert await store.get_meta("k") == "2"
+
+        assert await store.guild_joined(10, NOW) is True
+        assert await store.guild_joined(10, NOW) is False
+        await store.guild_left(10, NOW)
+        assert await store.guilds_left_before(NOW + timedelta(days=1)) == [10]
+        assert await store.guilds_left_before(NOW) == []
+        await store.guild_joined(10, NOW)  # came back: no longer scheduled for deletion
+        assert await store.guilds_left_before(NOW + timedelta(days=1)) == []
+    finally:
+        await store.close()
+
+
+async def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "kindred.db")
+    await store.set_meta("fingerprint", "abc")
+    await store.backup_to(tmp_path / "copy.db")
+    await store.close()
+    copy = await Store.open(tmp_path / "copy.db")
+    try:
+        assert await copy.get_meta("fingerprint") == "abc"
+        assert await copy.integrity_problems() == []
+    finally:
+        await copy.close()
