@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .core import DB_FILENAME, CoreStore, StoreError
+from .schedule import ScheduleStore
 
 
-class Store(CoreStore):
+class Store(CoreStore, ScheduleStore):
     """The Kindred database: every area's queries, one writer connection."""
 
 

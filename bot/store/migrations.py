@@ -21,4 +21,49 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX guilds_left_at ON guilds (left_at) WHERE left_at IS NOT NULL;
     """,
+    # 2: schedules — every recurring thing is a row with its rule and an indexed
+    # next_due_at (UTC, NULL while paused); the delivery ledger keys each delivery
+    # by (schedule, local date) so an occurrence is delivered at most once.
+    """
+    CREATE TABLE schedules (
+        id                INTEGER PRIMARY KEY,
+        kind              TEXT NOT NULL,
+        guild_id          INTEGER,
+        member_id         INTEGER,
+        channel_id        INTEGER,
+        local_time        TEXT NOT NULL,
+        timezone          TEXT NOT NULL,
+        days              TEXT NOT NULL DEFAULT '*',
+        quiet_hours       INTEGER NOT NULL DEFAULT 0,
+        payload           TEXT NOT NULL DEFAULT '{}',
+        paused            INTEGER NOT NULL DEFAULT 0,
+        next_due_at       TEXT,
+        last_delivered_at TEXT,
+        last_error        TEXT,
+        last_error_at     TEXT,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX schedules_owner
+        ON schedules (kind, IFNULL(guild_id, 0), IFNULL(member_id, 0));
+    CREATE INDEX schedules_next_due ON schedules (next_due_at);
+    CREATE INDEX schedules_guild ON schedules (guild_id) WHERE guild_id IS NOT NULL;
+    CREATE INDEX schedules_member ON schedules (member_id) WHERE member_id IS NOT NULL;
+    CREATE TABLE delivery_ledger (
+        schedule_id  INTEGER NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+        local_date   TEXT NOT NULL,
+        state        TEXT NOT NULL
+                     CHECK (state IN ('claimed', 'confirmed', 'failed', 'skipped')),
+        nonce        TEXT NOT NULL,
+        due_at       TEXT NOT NULL,
+        claimed_at   TEXT NOT NULL,
+        confirmed_at TEXT,
+        message_id   INTEGER,
+        error        TEXT,
+        PRIMARY KEY (schedule_id, local_date)
+    );
+    CREATE UNIQUE INDEX delivery_ledger_nonce ON delivery_ledger (nonce);
+    CREATE INDEX delivery_ledger_state ON delivery_ledger (state, claimed_at);
+    CREATE INDEX delivery_ledger_claimed_at ON delivery_ledger (claimed_at);
+    """,
 ]

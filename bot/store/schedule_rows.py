@@ -1,0 +1,213 @@
+"""The dataclasses the schedule queries return and take, and their row mapping."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from ..schedule_rules import Rule
+
+# Rows per statement: keeps bound parameters far below SQLite's 32,766 limit.
+CHUNK = 400
+LEDGER_STATES = ("claimed", "confirmed", "failed", "skipped")
+_ERROR_MAX = 500
+
+
+def ts(moment: datetime) -> str:
+    """Fixed-width UTC text, so comparing the strings compares the instants."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def dt_or_none(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def clip(error: str | None) -> str | None:
+    return None if error is None else error[:_ERROR_MAX]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One recurring thing: its owner, where it goes, its rule and its state."""
+
+    id: int
+    kind: str
+    guild_id: int | None
+    member_id: int | None
+    channel_id: int | None
+    rule: Rule
+    payload: Mapping[str, Any]
+    paused: bool
+    next_due_at: datetime | None
+    last_delivered_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    def describe(self) -> dict[str, Any]:
+        """Everything stored about this schedule, for a member's data export."""
+        return {
+            "kind": self.kind,
+            "guild_id": self.guild_id,
+            "channel_id": self.channel_id,
+            "time": self.rule.hhmm,
+            "timezone": self.rule.timezone,
+            "days": self.rule.days,
+            "quiet_hours": self.rule.quiet_hours,
+            "paused": self.paused,
+            "next_due_at": None if self.next_due_at is None else self.next_due_at.isoformat(),
+            "last_delivered_at": (
+                None if self.last_delivered_at is None else self.last_delivered_at.isoformat()
+            ),
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One delivery of one schedule on one local date."""
+
+    schedule_id: int
+    local_date: date
+    state: str
+    nonce: str
+    due_at: datetime
+    claimed_at: datetime
+    confirmed_at: datetime | None
+    message_id: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A ledger row to insert: ``claimed`` before delivering, or ``skipped`` outright."""
+
+    schedule_id: int
+    local_date: date
+    nonce: str
+    due_at: datetime
+    state: str = "claimed"
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How a claimed delivery ended: ``confirmed``, ``failed`` or ``skipped``."""
+
+    schedule_id: int
+    local_date: date
+    state: str
+    message_id: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Move a schedule on after a due occurrence was handled.
+
+    ``next_due_at`` is written only while the row still holds ``expected_due``, so
+    an edit or pause made while the delivery was in flight wins.
+    """
+
+    schedule_id: int
+    expected_due: datetime | None
+    next_due_at: datetime | None
+    delivered_at: datetime | None = None
+    error: str | None = None
+    pause: bool = False
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A recent failed delivery, for /kindred status."""
+
+    schedule_id: int
+    kind: str
+    local_date: date
+    at: datetime
+    error: str
+
+
+@dataclass(frozen=True)
+class ScheduleCounts:
+    total: int
+    paused: int
+    due: int
+    unconfirmed: int
+    failed_recently: int
+
+
+SCHEDULE_COLUMNS = (
+    "id, kind, guild_id, member_id, channel_id, local_time, timezone, days, quiet_hours, "
+    "payload, paused, next_due_at, last_delivered_at, last_error, last_error_at, "
+    "created_at, updated_at"
+)
+LEDGER_COLUMNS = (
+    "schedule_id, local_date, state, nonce, due_at, claimed_at, confirmed_at, message_id, error"
+)
+
+
+def schedule_from_row(row: Any) -> Schedule:
+    return Schedule(
+        id=int(row[0]),
+        kind=str(row[1]),
+        guild_id=row[2],
+        member_id=row[3],
+        channel_id=row[4],
+        rule=Rule(time.fromisoformat(row[5]), row[6], row[7], bool(row[8])),
+        payload=json.loads(row[9]),
+        paused=bool(row[10]),
+        next_due_at=dt_or_none(row[11]),
+        last_delivered_at=dt_or_none(row[12]),
+        last_error=row[13],
+        last_error_at=dt_or_none(row[14]),
+        created_at=datetime.fromisoformat(row[15]),
+        updated_at=datetime.fromisoformat(row[16]),
+    )
+
+
+def ledger_from_row(row: Any) -> LedgerEntry:
+    return LedgerEntry(
+        schedule_id=int(row[0]),
+        local_date=date.fromisoformat(row[1]),
+        state=str(row[2]),
+        nonce=str(row[3]),
+        due_at=datetime.fromisoformat(row[4]),
+        claimed_at=datetime.fromisoformat(row[5]),
+        confirmed_at=dt_or_none(row[6]),
+        message_id=row[7],
+        error=row[8],
+    )
+
+
+def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def values(count: int, width: int) -> str:
+    row = "(" + ", ".join("?" * width) + ")"
+    return ", ".join([row] * count)
+
+
+def values_table(names: Sequence[str], count: int) -> str:
+    """A ``FROM`` source of ``count`` bound rows with named columns.
+
+    (A ``WITH`` prefix would read better, but sqlite3 then reports no rowcount.)
+    """
+    columns = ", ".join(f"column{i} AS {name}" for i, name in enumerate(names, 1))
+    return f"(SELECT {columns} FROM (VALUES {values(count, len(names))})) AS v"
+
+
+def kind_filter(kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
+    if kinds is None:
+        return "", []
+    if not kinds:
+        return " AND 0", []
+    return f" AND kind IN ({', '.join('?' * len(kinds))})", list(kinds)

@@ -1,0 +1,484 @@
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time as real_time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot.schedule_rules import Rule, nonce_for
+from bot.scheduler import (
+    Delivered,
+    DeliveryResult,
+    DueJob,
+    Engine,
+    Failed,
+    Skipped,
+)
+from bot.store import Store
+from bot.store.schedule import Claim, Schedule, Settlement
+
+T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
+BERLIN_9 = Rule(time(9, 0), "Europe/Berlin")  # 08:00Z in November
+
+
+def Z(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class FakeTime:
+    """A monotonic clock that only moves when the engine sleeps."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        # Let tasks already started reach their handler "now", before time moves
+        # (wait_for wraps the handler in a task of its own: a few loop turns).
+        for _ in range(5):
+            await asyncio.sleep(0)
+        self.t += seconds
+        self.slept += seconds
+
+
+class Handler:
+    def __init__(self, result: Callable[[DueJob], DeliveryResult] | None = None) -> None:
+        self.jobs: list[DueJob] = []
+        self.checked: list[DueJob] = []
+        self.sent_nonces: set[str] = set()
+        self.result = result or (lambda job: Delivered(message_id=1000 + job.schedule.id))
+
+    async def deliver(self, job: DueJob) -> DeliveryResult:
+        self.jobs.append(job)
+        outcome = self.result(job)
+        self.sent_nonces.add(job.nonce)
+        return outcome
+
+    async def already_delivered(self, job: DueJob) -> bool:
+        self.checked.append(job)
+        return job.nonce in self.sent_nonces
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    store = await Store.open(tmp_path / "kindred.db")
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def make_engine(store: Store, clock: Clock, handler: Handler, **kw: object) -> Engine:
+    kw.setdefault("rate_per_second", float("inf"))
+    engine = Engine(store, clock=clock, **kw)  # type: ignore[arg-type]
+    engine.register("prompt", handler)
+    return engine
+
+
+async def save(
+    engine: Engine, guild_id: int = 1, rule: Rule = BERLIN_9, kind: str = "prompt"
+) -> Schedule:
+    return await engine.save_schedule(kind=kind, rule=rule, guild_id=guild_id, channel_id=77)
+
+
+async def test_on_time_delivery_confirms_and_moves_to_the_next_day(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    assert row.next_due_at == Z("2026-11-27 08:00")
+
+    assert (await engine.run_due(Z("2026-11-27 07:59:59"))).due == 0
+    report = await engine.run_due(Z("2026-11-27 08:00:10"))
+    assert (report.due, report.delivered, report.late) == (1, 1, 0)
+    [job] = handler.jobs
+    assert (job.local_date, job.due_at, job.late) == (
+        date(2026, 11, 27),
+        Z("2026-11-27 08:00"),
+        False,
+    )
+    assert job.nonce == nonce_for(row.id, date(2026, 11, 27))
+    assert job.schedule.channel_id == 77
+
+    entry = await store.ledger_entry(row.id, date(2026, 11, 27))
+    assert entry is not None and (entry.state, entry.message_id) == ("confirmed", 1000 + row.id)
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+    assert after.last_delivered_at == Z("2026-11-27 08:00:10")
+    assert (await engine.run_due(Z("2026-11-27 08:00:20"))).due == 0
+    assert len(handler.jobs) == 1
+
+
+async def test_down_one_hour_with_three_hours_grace_delivers_once_late(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    report = await engine.run_due(Z("2026-11-27 09:00"))
+    assert (report.delivered, report.late, report.skipped) == (1, 1, 0)
+    assert handler.jobs[0].late is True
+    assert (await engine.run_due(Z("2026-11-27 09:01"))).delivered == 0
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+
+
+async def test_down_five_hours_skips_to_the_next_occurrence(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    report = await engine.run_due(Z("2026-11-27 13:00"))
+    assert (report.delivered, report.skipped) == (0, 1)
+    assert handler.jobs == []
+    entry = await store.ledger_entry(row.id, date(2026, 11, 27))
+    assert entry is not None and entry.state == "skipped" and "grace" in (entry.error or "")
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+
+
+async def test_down_more_than_a_day_skips_the_old_one_and_delivers_the_recent_one(
+    store: Store,
+) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    report = await engine.run_due(Z("2026-11-28 09:30"))  # Friday's missed, Saturday's 1.5 h late
+    assert (report.skipped, report.delivered, report.late) == (1, 1, 1)
+    assert [j.local_date for j in handler.jobs] == [date(2026, 11, 28)]
+    states = {e.local_date: e.state for e in await store.ledger_for_schedule(row.id)}
+    assert states == {date(2026, 11, 27): "skipped", date(2026, 11, 28): "confirmed"}
+
+
+@pytest.mark.parametrize(("quiet", "delivered"), [(True, 0), (False, 1)])
+async def test_quiet_hours_catch_up_is_skipped(store: Store, quiet: bool, delivered: int) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    engine.register("checkin", handler)
+    rule = Rule(time(21, 0), "America/New_York", quiet_hours=quiet)  # 02:00Z
+    row = await engine.save_schedule(kind="checkin", rule=rule, member_id=5)
+    report = await engine.run_due(Z("2026-11-27 03:30"))  # 22:30 local, 1.5 h late
+    assert report.delivered == delivered
+    assert report.skipped == 1 - delivered
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 02:00")
+    # On time, quiet hours do not apply even to a late-evening rule.
+    await engine.run_due(Z("2026-11-28 02:00:05"))
+    assert [j.local_date for j in handler.jobs][-1] == date(2026, 11, 27)
+
+
+class Crash(BaseException):
+    """The process dying mid-delivery."""
+
+
+@pytest.mark.parametrize("sent_before_crash", [True, False])
+async def test_crash_between_claim_and_confirm_never_loses_or_doubles(
+    tmp_path: Path, sent_before_crash: bool
+) -> None:
+    path = tmp_path / "kindred.db"
+    store = await Store.open(path)
+    clock = Clock(T0)
+    sent: set[str] = set()
+
+    def crash(job: DueJob) -> DeliveryResult:
+        if sent_before_crash:
+            sent.add(job.nonce)  # the message reached Discord, then we died
+        raise Crash
+
+    first = make_engine(store, clock, Handler(crash))
+    row = await save(first)
+    with pytest.raises(Crash):
+        await first.run_due(Z("2026-11-27 08:00:05"))
+    await store.close()
+    store = await Store.open(path)
+    try:
+        [claim] = await store.unconfirmed_claims()
+        assert claim.state == "claimed"
+
+        handler = Handler()
+        handler.sent_nonces = sent
+        clock.now = Z("2026-11-27 08:30")
+        second = make_engine(store, clock, handler)
+        recovered = await second.recover()
+        assert [j.nonce for j in handler.checked] == [claim.nonce]
+        assert recovered.resolved == int(sent_before_crash)
+        assert recovered.delivered == int(not sent_before_crash)
+        # The redelivery (if any) carries the same nonce, so Discord would dedupe it too.
+        assert [j.nonce for j in handler.jobs] == ([] if sent_before_crash else [claim.nonce])
+        await second.run_due(Z("2026-11-27 08:31"))
+        assert len(handler.jobs) == int(not sent_before_crash)
+        entry = await store.ledger_entry(row.id, date(2026, 11, 27))
+        assert entry is not None and entry.state == "confirmed"
+        assert await store.unconfirmed_claims() == []
+        after = await store.get_schedule(row.id)
+        assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+    finally:
+        await store.close()
+
+
+async def test_unconfirmed_claim_past_grace_is_skipped_not_redone(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    await store.claim_delivery(
+        _claim(row.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
+    )
+    report = await engine.recover(Z("2026-11-27 14:00"))
+    assert (report.resolved, report.delivered, report.skipped) == (0, 0, 1)
+    assert handler.jobs == [] and len(handler.checked) == 1
+
+
+def _claim(sid: int, day: date, due: datetime) -> Claim:
+    return Claim(sid, day, nonce_for(sid, day), due)
+
+
+@pytest.mark.parametrize(
+    ("rule", "saved_at", "fires", "days"),
+    [
+        # New York fall back: 01:30 happens twice; the second is a ledger no-op.
+        (
+            Rule(time(1, 30), "America/New_York"),
+            "2026-10-31 12:00",
+            ["2026-11-01 05:30", "2026-11-01 06:30", "2026-11-02 06:30"],
+            ["2026-11-01", "2026-11-02"],
+        ),
+        # New York spring forward: 02:30 does not exist; delivered at 03:30 EDT.
+        (
+            Rule(time(2, 30), "America/New_York"),
+            "2026-03-07 12:00",
+            ["2026-03-08 07:30", "2026-03-09 06:30"],
+            ["2026-03-08", "2026-03-09"],
+        ),
+        # Sydney fall back (April): 02:30 twice; local date is a day ahead of UTC.
+        (
+            Rule(time(2, 30), "Australia/Sydney"),
+            "2026-04-04 00:00",
+            ["2026-04-04 15:30", "2026-04-04 16:30", "2026-04-05 16:30"],
+            ["2026-04-05", "2026-04-06"],
+        ),
+        # Berlin fall back on a weekday mask that includes only Sunday.
+        (
+            Rule(time(2, 30), "Europe/Berlin", "sun"),
+            "2026-10-20 12:00",
+            ["2026-10-25 00:30", "2026-10-25 01:30", "2026-11-01 01:30"],
+            ["2026-10-25", "2026-11-01"],
+        ),
+    ],
+)
+async def test_dst_through_the_engine(
+    store: Store, rule: Rule, saved_at: str, fires: list[str], days: list[str]
+) -> None:
+    clock, handler = Clock(Z(saved_at)), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine, rule=rule)
+    seen: list[datetime] = []
+    for fire in fires:
+        current = await store.get_schedule(row.id)
+        assert current is not None and current.next_due_at is not None
+        seen.append(current.next_due_at)
+        await engine.run_due(Z(fire))
+    assert seen == [Z(f) for f in fires]
+    assert [j.local_date.isoformat() for j in handler.jobs] == days
+    assert all(not j.late for j in handler.jobs)
+
+
+async def test_failures_are_recorded_and_do_not_block_other_servers(store: Store) -> None:
+    def result(job: DueJob) -> DeliveryResult:
+        guild = job.schedule.guild_id
+        if guild == 2:
+            raise RuntimeError("boom")
+        if guild == 3:
+            return Failed("Unknown Channel", pause=True)
+        if guild == 4:
+            return Skipped("no prompts left at this depth")
+        if guild == 5:
+            return "oops"  # type: ignore[return-value]
+        return Delivered(message_id=9)
+
+    clock, handler = Clock(T0), Handler(result)
+    engine = make_engine(store, clock, handler)
+    rows = [await save(engine, guild_id=g) for g in range(1, 7)]
+    report = await engine.run_due(Z("2026-11-27 08:00"))
+    assert (report.delivered, report.failed, report.skipped, report.paused) == (2, 3, 1, 1)
+    after = {r.guild_id: r for r in [await store.get_schedule(x.id) for x in rows] if r}
+    assert after[2].last_error == "RuntimeError: boom" and after[2].next_due_at == Z(
+        "2026-11-28 08:00"
+    )
+    assert after[3].paused and after[3].next_due_at is None
+    assert after[5].last_error is not None and "not a delivery result" in after[5].last_error
+    assert after[4].last_error is None and after[4].next_due_at == Z("2026-11-28 08:00")
+    assert after[6].last_delivered_at == Z("2026-11-27 08:00")
+    assert [f.error for f in await store.recent_failures(2)] == ["RuntimeError: boom"]
+    # The failed row is not retried for the same date; it runs again tomorrow.
+    assert (await engine.run_due(Z("2026-11-27 08:30"))).due == 0
+    assert (await engine.run_due(Z("2026-11-28 08:00"))).due == 5  # the paused one stays out
+
+
+async def test_pacing_spreads_a_burst_without_real_sleeping(store: Store) -> None:
+    fake = FakeTime()
+    starts: list[float] = []
+
+    def result(job: DueJob) -> DeliveryResult:
+        starts.append(fake.monotonic())
+        return Delivered()
+
+    clock, handler = Clock(T0), Handler(result)
+    engine = make_engine(
+        store,
+        clock,
+        handler,
+        rate_per_second=10.0,
+        sleep=fake.sleep,
+        monotonic=fake.monotonic,
+        batch_size=30,
+    )
+    for guild in range(100):
+        await save(engine, guild_id=guild)
+    began = real_time.perf_counter()
+    report = await engine.run_due(Z("2026-11-27 08:00"))
+    assert report.delivered == 100
+    assert real_time.perf_counter() - began < 5
+    assert 9.8 <= starts[-1] - starts[0] <= 10.2
+    assert fake.slept == pytest.approx(9.9)
+    for first in starts:
+        assert sum(first <= s < first + 1.0 - 1e-6 for s in starts) <= 10
+
+
+async def test_a_large_batch_drains_in_one_pass(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler, batch_size=3, max_concurrency=2)
+    for guild in range(10):
+        await save(engine, guild_id=guild)
+    report = await engine.run_due(Z("2026-11-27 08:00"))
+    assert report.delivered == 10 and len({j.schedule.id for j in handler.jobs}) == 10
+
+
+async def test_pause_resume_delete(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    paused = await engine.pause(row.id)
+    assert paused is not None and paused.next_due_at is None
+    assert (await engine.run_due(Z("2026-11-30 08:00"))).due == 0
+    clock.now = Z("2026-11-30 09:00")
+    resumed = await engine.resume(row.id)
+    assert resumed is not None and resumed.next_due_at == Z("2026-12-01 08:00")
+    await engine.run_due(Z("2026-12-01 08:00"))
+    assert [j.local_date for j in handler.jobs] == [date(2026, 12, 1)]
+    assert await engine.delete(row.id) is True
+    assert await store.ledger_for_schedule(row.id) == []
+    assert await engine.resume(row.id) is None
+    assert (await engine.run_due(Z("2026-12-02 08:00"))).due == 0
+
+
+async def test_rows_of_an_unregistered_kind_wait_for_their_handler(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    tip = await save(engine, kind="listening_tip")
+    assert (await engine.run_due(Z("2026-11-27 08:00"))).due == 0
+    engine.register("listening_tip", handler)
+    report = await engine.run_due(Z("2026-11-27 08:30"))
+    assert report.delivered == 1 and handler.jobs[0].schedule.id == tip.id
+
+
+async def test_shutdown_mid_burst_releases_unstarted_claims(store: Store) -> None:
+    clock = Clock(T0)
+    engine: Engine
+
+    async def stop_after_first(job: DueJob) -> DeliveryResult:
+        await engine.shutdown()
+        return Delivered()
+
+    handler = Handler()
+    handler.deliver = stop_after_first  # type: ignore[method-assign]
+    engine = make_engine(store, clock, handler, max_concurrency=1)
+    rows = [await save(engine, guild_id=g) for g in range(5)]
+    report = await engine.run_due(Z("2026-11-27 08:00"))
+    assert report.delivered == 1
+    assert await store.unconfirmed_claims() == []
+    still_due = await store.due_schedules(Z("2026-11-27 08:00"), 10)
+    assert len(still_due) == 4
+
+    after_restart = make_engine(store, clock, Handler())
+    assert (await after_restart.run_due(Z("2026-11-27 08:05"))).delivered == 4
+    assert len({e.schedule_id for r in rows for e in await store.ledger_for_schedule(r.id)}) == 5
+
+
+async def test_start_recovers_catches_up_and_shutdown_stops(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    setup = make_engine(store, clock, handler)
+    missed = await save(setup, guild_id=1)
+    crashed = await save(setup, guild_id=2)
+    await store.claim_delivery(
+        _claim(crashed.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
+    )
+    handler.sent_nonces.add(nonce_for(crashed.id, date(2026, 11, 27)))
+
+    clock.now = Z("2026-11-27 08:40")  # restarted 40 minutes after both were due
+    engine = make_engine(store, clock, handler)
+    assert engine.health().running is False
+    await engine.start()
+    await engine.wait_idle()
+    health = engine.health()
+    assert health.running and health.last_tick_at == clock.now
+    assert [j.schedule.id for j in handler.jobs] == [missed.id]
+    assert handler.jobs[0].late is True
+    assert health.next_wakeup_at == Z("2026-11-28 08:00")
+    for row in (missed, crashed):
+        entry = await store.ledger_entry(row.id, date(2026, 11, 27))
+        assert entry is not None and entry.state == "confirmed"
+
+    sooner = await engine.save_schedule(
+        kind="prompt", rule=Rule(time(10, 0), "Europe/Berlin"), guild_id=3
+    )
+    assert engine.health().next_wakeup_at == sooner.next_due_at == Z("2026-11-27 09:00")
+    await engine.start()  # idempotent
+    await engine.shutdown()
+    assert engine.health().running is False
+    await engine.shutdown()  # idempotent
+
+
+async def test_a_failed_pass_is_resolved_by_the_next_one(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    real_settle = store.settle_deliveries
+    failures: list[str] = []
+
+    async def locked_once(settlements: list[Settlement], now: datetime) -> int:
+        if settlements and not failures:
+            failures.append("locked")
+            raise sqlite3.OperationalError("database is locked")
+        return await real_settle(settlements, now)
+
+    monkeypatch.setattr(store, "settle_deliveries", locked_once)
+    clock.now = Z("2026-11-27 08:00:05")
+    await engine.start()
+    await engine.wait_idle()
+    health = engine.health()
+    assert health.running and "database is locked" in (health.last_error or "")
+    assert len(handler.jobs) == 1
+    assert len(await store.unconfirmed_claims()) == 1  # delivered, but not recorded
+
+    engine.wake()  # the next tick
+    await engine.wait_idle()
+    assert await store.unconfirmed_claims() == []
+    assert len(handler.jobs) == 1  # found by its nonce, not sent twice
+    entry = await store.ledger_entry(row.id, date(2026, 11, 27))
+    assert entry is not None and entry.state == "confirmed"
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+    await engine.shutdown()
