@@ -35,9 +35,17 @@ class CoreStore:
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate_to: int | None = None) -> Any:
-        """Open (creating if needed) the database at ``path`` and migrate it."""
+    async def open(
+        cls, path: Path | str, *, migrate_to: int | None = None, migrate: bool = True
+    ) -> Any:
+        """Open (creating if needed) the database at ``path`` and migrate it.
+
+        With ``migrate=False`` the file must exist and is left at its version
+        (``check --db`` and ``backup`` inspect, they do not upgrade).
+        """
         path = Path(path)
+        if not migrate and not path.exists():
+            raise StoreError(f"no database at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
         db.row_factory = aiosqlite.Row
@@ -47,7 +55,8 @@ class CoreStore:
             await db.execute("PRAGMA busy_timeout=5000")
             await db.execute("PRAGMA foreign_keys=ON")
             store = cls(db, path)
-            await store.migrate(migrate_to)
+            if migrate:
+                await store.migrate(migrate_to)
         except BaseException:
             await db.close()
             raise

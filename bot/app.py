@@ -1,0 +1,237 @@
+"""KindredBot: the discord.py bot that ties the core services and the cogs together."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import pkgutil
+from datetime import timedelta
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from .clock import Clock, utc_now
+from .config import Settings
+from .errors import KindredTree
+from .library import Library
+from .privacy import DataArea, PrivacyRegistry
+from .safety import CrisisDetector
+from .scheduler import Engine
+from .sealing import KeyCheck, Sealer
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+def discover_cogs() -> tuple[str, ...]:
+    """Every module in ``cogs/`` is one feature's cog (pure logic lives in ``bot/``)."""
+    import cogs
+
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(cogs.__path__) if not m.name.startswith("_")
+    )
+    return tuple(f"cogs.{name}" for name in names)
+
+
+COGS: tuple[str, ...] = discover_cogs()
+COMMAND_HASH_KEY = "command_set_hash"
+LEFT_SERVER_RETENTION = timedelta(days=30)
+MAINTENANCE_INTERVAL = timedelta(hours=6)
+
+
+def quiet_voice_warnings() -> None:
+    """Kindred has no voice features; discord.py's missing-voice-library warnings are noise."""
+    logging.getLogger("discord.client").setLevel(logging.ERROR)
+
+
+def base_intents() -> discord.Intents:
+    """Guilds and messages only: no members or presence intent (DESIGN.md, "Intents")."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    return intents
+
+
+class KindredBot(commands.Bot):
+    """The bot. Resources are opened by the entry point and handed in; nothing global."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        settings: Settings,
+        sealer: Sealer,
+        library: Library,
+        key_check: KeyCheck | None = None,
+        clock: Clock = utc_now,
+        cogs: tuple[str, ...] = COGS,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=base_intents(),
+            help_command=None,
+            tree_cls=KindredTree,
+            # Nothing Kindred posts pings anyone unless a call opts in deliberately.
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.store = store
+        self.settings = settings
+        self.sealer = sealer
+        self.library = library
+        self.key_check = key_check
+        self.clock = clock
+        self.crisis = CrisisDetector.from_library(library)
+        self.engine = Engine(store, grace=timedelta(minutes=settings.grace_minutes), clock=clock)
+        self.privacy = PrivacyRegistry()
+        self.message_content_enabled = False
+        self.commands_synced_this_start = False
+        self.setup_hints: list[str] = []
+        self._cog_names = cogs
+        self._background: set[asyncio.Task[None]] = set()
+        self._maintenance_task: asyncio.Task[None] | None = None
+
+    # -- start-up -------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        flags = self.application.flags if self.application is not None else None
+        self.message_content_enabled = bool(
+            flags and (flags.gateway_message_content or flags.gateway_message_content_limited)
+        )
+        if self.message_content_enabled:
+            # Asking for the privileged intent without it being enabled makes Discord close
+            # the gateway with 4014, so it is only requested once the application says yes.
+            self._connection._intents.message_content = True
+        else:
+            log.warning(
+                "the message-content intent is not enabled for this application: "
+                "thread relays use the Reply button and active listening stays off"
+            )
+        self._register_core_data()
+        for name in self._cog_names:
+            await self.load_extension(name)
+        await self.sync_commands_if_changed()
+        self._spawn(self._start_engine_when_ready())
+        self._maintenance_task = asyncio.create_task(self._maintenance_loop())
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _start_engine_when_ready(self) -> None:
+        # Scheduled work posts to Discord, so it starts once the gateway is ready.
+        await self.wait_until_ready()
+        await self.engine.start()
+
+    def command_set_hash(self) -> str:
+        payload = sorted(
+            (cmd.to_dict(self.tree) for cmd in self.tree.get_commands()),
+            key=lambda c: str(c.get("name")),
+        )
+        blob = json.dumps({"application": self.application_id, "commands": payload}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Bulk-overwrite the global commands only when the command set changed."""
+        digest = self.command_set_hash()
+        if await self.store.get_meta(COMMAND_HASH_KEY) == digest:
+            log.info("command set unchanged; not syncing")
+            return False
+        synced = await self.tree.sync()
+        await self.store.set_meta(COMMAND_HASH_KEY, digest)
+        self.commands_synced_this_start = True
+        log.info("synced %d commands", len(synced))
+        return True
+
+    def _register_core_data(self) -> None:
+        store = self.store
+
+        async def export_member(user_id: int) -> Any:
+            return [s.describe() for s in await store.schedules_for_member(user_id)]
+
+        async def forget_member(user_id: int) -> int:
+            return await store.delete_schedules_for_member(user_id)
+
+        async def forget_guild(guild_id: int) -> int:
+            return await store.delete_schedules_for_guild(guild_id)
+
+        self.privacy.register(DataArea("schedules", export_member, forget_member, forget_guild))
+
+    # -- status ---------------------------------------------------------------
+
+    def degraded_features(self) -> list[str]:
+        """Features that run in a reduced form, for /kindred status."""
+        if self.message_content_enabled:
+            return []
+        return [
+            "The message-content intent is off: active-listening reminders are paused and "
+            "support-thread replies reach requesters only through the Reply button. "
+            "Enable it under Developer Portal → Bot → Privileged Gateway Intents."
+        ]
+
+    # -- servers --------------------------------------------------------------
+
+    async def on_ready(self) -> None:
+        now = self.clock()
+        for guild in self.guilds:
+            await self.store.guild_joined(guild.id, now)
+        log.info("ready in %d servers", len(self.guilds))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.store.guild_joined(guild.id, self.clock())
+        await self.post_welcome(guild)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Data is kept 30 days in case Kindred is re-added, then deleted (DESIGN.md).
+        await self.store.guild_left(guild.id, self.clock())
+
+    async def post_welcome(self, guild: discord.Guild) -> None:
+        channel = guild.system_channel
+        if channel is None or not channel.permissions_for(guild.me).send_messages:
+            return
+        lines = [
+            "Hi, I'm **Kindred**. I help this community talk a little more deeply and kindly.",
+            "",
+            "To set me up (Manage Server):",
+            *(f"• {hint}" for hint in self.setup_hints),
+            "",
+            "`/kindred help` shows everything; `/kindred privacy` says what I store and why.",
+        ]
+        try:
+            await channel.send("\n".join(lines))
+        except discord.HTTPException as exc:
+            log.warning("could not post the welcome in server %s: %s", guild.id, exc.code)
+
+    async def forget_server(self, guild_id: int) -> dict[str, int]:
+        counts = await self.privacy.forget_guild(guild_id)
+        await self.store.delete_guild_row(guild_id)
+        return counts
+
+    async def run_maintenance(self) -> None:
+        """Delete data of servers Kindred left more than 30 days ago."""
+        cutoff = self.clock() - LEFT_SERVER_RETENTION
+        for guild_id in await self.store.guilds_left_before(cutoff):
+            await self.forget_server(guild_id)
+
+    async def _maintenance_loop(self) -> None:
+        await self.wait_until_ready()
+        while not self.is_closed():
+            try:
+                await self.run_maintenance()
+            except Exception:
+                log.exception("maintenance failed; will try again")
+            await asyncio.sleep(MAINTENANCE_INTERVAL.total_seconds())
+
+    # -- shutdown -------------------------------------------------------------
+
+    async def close(self) -> None:
+        if self._maintenance_task is not None:
+            self._maintenance_task.cancel()
+        for task in list(self._background):
+            task.cancel()
+        await self.engine.shutdown()
+        await super().close()

@@ -1,0 +1,1 @@
+"""One module per feature's demo scene: ``ORDER`` (when in the day) and ``play(demo)``."""

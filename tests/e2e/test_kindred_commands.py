@@ -1,0 +1,161 @@
+"""/kindred end to end: the real bot in the stand-in, driven by slash commands and clicks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import KindredBot
+from bot.harness import SampleServer, running_kindred
+from bot.standin import StandIn
+
+EPHEMERAL = 1 << 6
+
+
+def _text(payload: dict[str, Any]) -> str:
+    """All visible text of a callback/followup payload's message data."""
+    data = payload.get("data", payload)
+    parts = [str(data.get("content") or "")]
+    for embed in data.get("embeds") or []:
+        parts += [str(embed.get("title") or ""), str(embed.get("description") or "")]
+        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
+    return "\n".join(parts)
+
+
+async def test_login_syncs_commands_once(
+    standin: StandIn, server: SampleServer, data_dir: Path
+) -> None:
+    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+        assert bot.commands_synced_this_start
+    names = {c["name"] for c in standin.commands()}
+    assert "kindred" in names
+    kindred = next(c for c in standin.commands() if c["name"] == "kindred")
+    subs = {o["name"] for o in kindred["options"]}
+    assert {"help", "privacy", "my-data", "forget-me", "status", "forget-server"} <= subs
+    syncs = standin.sync_count
+
+    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+        assert not bot.commands_synced_this_start
+    assert standin.sync_count == syncs
+
+
+async def test_help_lists_commands_privately(kindred: KindredBot, server: SampleServer) -> None:
+    it = await server.standin.slash(server.alice, server.general, "kindred help")
+    response = await it.response()
+    assert response["type"] == 4
+    assert response["data"]["flags"] & EPHEMERAL
+    text = _text(response)
+    for command in (
+        "/kindred privacy",
+        "/kindred my-data",
+        "/kindred forget-me",
+        "/kindred status",
+    ):
+        assert command in text
+
+
+async def test_privacy_shows_retention(kindred: KindredBot, server: SampleServer) -> None:
+    it = await server.standin.slash(server.alice, server.general, "kindred privacy")
+    response = await it.response()
+    assert response["data"]["flags"] & EPHEMERAL
+    text = _text(response)
+    assert "30 days after the request closes" in text
+    assert "365 days" in text and "7 days" in text and "90 days" in text
+
+
+async def test_my_data_is_a_private_json_file(kindred: KindredBot, server: SampleServer) -> None:
+    it = await server.standin.slash(server.alice, server.general, "kindred my-data")
+    first = await it.response()
+    assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL
+    followup = await it.followup()
+    assert followup["flags"] & EPHEMERAL
+    (attachment,) = followup["attachments"]
+    assert attachment["filename"] == "kindred-my-data.json"
+    document = json.loads(server.standin.attachment_bytes(attachment))
+    assert document["user_id"] == str(server.alice.id)
+    assert "schedules" in document["data"]
+
+
+async def test_forget_me_answers_privately(kindred: KindredBot, server: SampleServer) -> None:
+    it = await server.standin.slash(server.alice, server.general, "kindred forget-me")
+    await it.response()
+    followup = await it.followup()
+    assert followup["flags"] & EPHEMERAL
+    assert "deleted" in followup["content"]
+
+
+async def test_status_for_admins(kindred: KindredBot, server: SampleServer) -> None:
+    it = await server.standin.slash(server.admin, server.general, "kindred status")
+    response = await it.response()
+    assert response["data"]["flags"] & EPHEMERAL
+    text = _text(response)
+    assert "Scheduler" in text and "running" in text
+    assert "All features available." in text
+    assert "Database" in text
+
+
+@pytest.mark.parametrize("command", ["kindred status", "kindred forget-server"])
+async def test_admin_commands_refuse_plain_members(
+    kindred: KindredBot, server: SampleServer, command: str
+) -> None:
+    it = await server.standin.slash(server.alice, server.general, command)
+    response = await it.response()
+    assert response["data"]["flags"] & EPHEMERAL
+    assert "Manage Server" in response["data"]["content"]
+
+
+async def test_forget_server_needs_a_confirming_click(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    await kindred.store.set_meta("probe", "1")  # the core's own rows are not server data
+    it = await server.standin.slash(server.admin, server.general, "kindred forget-server")
+    response = await it.response()
+    assert response["data"]["flags"] & EPHEMERAL
+    (row,) = response["data"]["components"]
+    (button,) = row["components"]
+    assert button["custom_id"] == f"kindred:forget-server:{server.guild.id}"
+
+    # A plain member who somehow gets the button is refused at click time.
+    message = it.original()
+    assert message is not None
+    refused = await server.standin.click(server.alice, message, button["custom_id"])
+    assert "Manage Server" in (await refused.response())["data"]["content"]
+
+    done = await server.standin.click(server.admin, message, button["custom_id"])
+    update = await done.response()
+    assert update["type"] == 7
+    assert update["data"]["content"].startswith("Done.")
+    assert update["data"]["components"] == []
+
+
+async def test_unexpected_error_gets_an_apology_and_the_bot_keeps_serving(
+    kindred: KindredBot, server: SampleServer, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    async def broken() -> int:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(kindred.store, "size_bytes", broken)
+    it = await server.standin.slash(server.admin, server.general, "kindred status")
+    response = await it.response()
+    assert response["data"]["flags"] & EPHEMERAL
+    assert "something went wrong" in response["data"]["content"]
+    assert "error reference" in response["data"]["content"]
+    assert any(r.exc_info and "disk on fire" in str(r.exc_info[1]) for r in caplog.records)
+
+    it = await server.standin.slash(server.alice, server.general, "kindred help")
+    assert (await it.response())["type"] == 4
+
+
+async def test_without_message_content_the_bot_starts_degraded(tmp_path: Path) -> None:
+    async with StandIn(message_content=False) as standin:
+        from bot.harness import build_sample_server
+
+        server = build_sample_server(standin)
+        async with running_kindred(standin, tmp_path / "data", key=b"k" * 32) as bot:
+            assert not bot.message_content_enabled
+            it = await standin.slash(server.admin, server.general, "kindred status")
+            text = _text(await it.response())
+            assert "message-content intent is off" in text
