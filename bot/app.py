@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import pkgutil
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +39,8 @@ def discover_cogs() -> tuple[str, ...]:
 
 COGS: tuple[str, ...] = discover_cogs()
 COMMAND_HASH_KEY = "command_set_hash"
+StatusSource = Callable[[int], Awaitable[list[tuple[str, str]]]]
+MemberNotice = Callable[[int], Awaitable[str | None]]
 LEFT_SERVER_RETENTION = timedelta(days=30)
 MAINTENANCE_INTERVAL = timedelta(hours=6)
 
@@ -90,6 +93,11 @@ class KindredBot(commands.Bot):
         self.message_content_enabled = False
         self.commands_synced_this_start = False
         self.setup_hints: list[str] = []
+        # Each feature adds what /kindred status shows for a server: (guild_id) -> fields.
+        self.status_sources: list[StatusSource] = []
+        # Each feature may have something to tell a member after any command they run
+        # (e.g. "your DMs are closed, check-ins are paused"): (user_id) -> text or None.
+        self.member_notices: list[MemberNotice] = []
         self._cog_names = cogs
         self._background: set[asyncio.Task[None]] = set()
         self._maintenance_task: asyncio.Task[None] | None = None
@@ -172,6 +180,20 @@ class KindredBot(commands.Bot):
             "support-thread replies reach requesters only through the Reply button. "
             "Enable it under Developer Portal → Bot → Privileged Gateway Intents."
         ]
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], command: Any
+    ) -> None:
+        """After any command, tell the member what a feature needs them to know, privately."""
+        for notice in self.member_notices:
+            try:
+                text = await notice(interaction.user.id)
+                if text:
+                    await interaction.followup.send(text, ephemeral=True)
+            except discord.HTTPException as exc:
+                log.warning("could not send a member notice: %s", exc.code)
+            except Exception:
+                log.exception("a member notice failed")
 
     # -- servers --------------------------------------------------------------
 

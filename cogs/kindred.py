@@ -222,6 +222,9 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
             value="\n".join(f"⚠ {d}" for d in degraded) if degraded else "All features available.",
             inline=False,
         )
+        for source in bot.status_sources:
+            for name, value in await source(interaction.guild.id):
+                embed.add_field(name=name, value=value[:1024] or "—", inline=False)
         embed.add_field(name="Database", value=f"{size / 1024:.0f} KiB", inline=True)
         embed.add_field(name="Servers", value=str(len(bot.guilds)), inline=True)
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -6,7 +6,9 @@ landed: a schema change appends the next one.
 
 from __future__ import annotations
 
-MIGRATIONS: list[str] = [
+from . import checkins_schema, listening_schema, prompts_schema, support_schema
+
+_FOUNDATION: list[str] = [
     # 1: core — key/value metadata (key fingerprint, command-set hash) and the
     # servers Kindred is in (left_at marks a server whose data is deleted later).
     """
@@ -66,4 +68,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX delivery_ledger_state ON delivery_ledger (state, claimed_at);
     CREATE INDEX delivery_ledger_claimed_at ON delivery_ledger (claimed_at);
     """,
+]
+
+# While features are built side by side, each keeps its migrations in its own
+# module; before a release they are numbered here once, for good.
+MIGRATIONS: list[str] = [
+    *_FOUNDATION,
+    *prompts_schema.MIGRATIONS,
+    *support_schema.MIGRATIONS,
+    *checkins_schema.MIGRATIONS,
+    *listening_schema.MIGRATIONS,
 ]

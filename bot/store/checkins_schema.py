@@ -1,0 +1,9 @@
+"""Schema migrations of the checkins feature, in order.
+
+``bot/store/migrations.py`` places these in the one numbered sequence; once a
+migration has landed it is never edited, a change appends a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = []
