@@ -1,0 +1,62 @@
+"""Joining and leaving servers: the welcome post, and deleting data 30 days after leaving."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import KindredBot
+from bot.harness import BOT_PERMISSIONS, ManualClock, SampleServer, running_kindred
+from bot.schedule_rules import Rule, parse_time
+from bot.standin import StandIn
+
+
+async def test_joining_a_server_posts_a_welcome_in_its_system_channel(
+    kindred: KindredBot, standin: StandIn
+) -> None:
+    guild = standin.add_guild("New Place", bot_permissions=BOT_PERMISSIONS, joined=False)
+    lobby = guild.add_text_channel("lobby")
+    standin.join_guild(guild)
+    welcome = await standin.wait_for_message(lobby, timeout=5)
+    assert "Kindred" in welcome["content"]
+    assert "/kindred help" in welcome["content"]
+    assert welcome["mentions"] == [] and not welcome.get("mention_everyone")
+
+
+async def test_no_welcome_where_kindred_may_not_post(kindred: KindredBot, standin: StandIn) -> None:
+    guild = standin.add_guild("Quiet Place", bot_permissions=0, joined=False)
+    lobby = guild.add_text_channel("lobby")
+    standin.join_guild(guild)
+    await standin.wait_until(lambda: kindred.get_guild(guild.id) is not None, timeout=5)
+    assert standin.messages(lobby) == []
+
+
+async def _departure_recorded(bot: KindredBot, guild_id: int) -> None:
+    far_future = bot.clock() + timedelta(days=3650)
+    for _ in range(250):
+        if guild_id in await bot.store.guilds_left_before(far_future):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the departure was never recorded")
+
+
+async def test_a_left_servers_data_is_deleted_after_30_days(
+    standin: StandIn, server: SampleServer, data_dir: Path
+) -> None:
+    clock = ManualClock(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+        rule = Rule(parse_time("09:00"), "Europe/Berlin", "*")
+        await bot.engine.save_schedule(
+            kind="prompt", rule=rule, guild_id=server.guild.id, channel_id=server.general.id
+        )
+        standin.remove_bot(server.guild)
+        await _departure_recorded(bot, server.guild.id)
+
+        clock.advance(days=29)
+        await bot.run_maintenance()
+        assert await bot.store.schedules_for_guild(server.guild.id) != []
+
+        clock.advance(days=1, minutes=1)
+        await bot.run_maintenance()
+        assert await bot.store.schedules_for_guild(server.guild.id) == []
