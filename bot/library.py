@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 from .library_yaml import LibraryError, NodeReader, line_of
+from .listening_phrases import PhraseSyntaxError, compile_phrase
 from .safety import normalize_for_matching
 
 __all__ = [
     "CATEGORIES",
     "DEPTHS",
+    "DETECTION_LISTS",
+    "DETECTION_THRESHOLDS",
     "NUDGE_KINDS",
     "CheckinSection",
     "Library",
@@ -28,8 +31,11 @@ __all__ = [
     "ListeningSection",
     "Prompt",
     "SafetySection",
+    "WeightedPhrases",
     "default_prompts_path",
+    "load_detection",
     "load_library",
+    "read_detection",
 ]
 
 CATEGORIES = ("open", "listen", "support", "together")
@@ -53,6 +59,30 @@ RESOURCES_MAX = 1500
 PHRASE_MAX = 100
 PATTERN_MAX = 300
 DETECTION_MAX = 100
+# The phrase lists and thresholds the active-listening detector reads (bot/listening_detect.py
+# says what each is for). Names are checked, because a misspelt list would silently switch a
+# rule off.
+DETECTION_LISTS = (
+    "share_disclosure",
+    "share_subject",
+    "share_feeling",
+    "share_feeling_weak",
+    "share_against",
+    "advice_request",
+    "advice_refused",
+    "fixing",
+    "fixing_exempt",
+    "permission",
+    "acknowledgement",
+    "minimizing",
+    "minimizing_weak",
+    "minimizing_exempt",
+    "self_turn",
+    "topic_change",
+)
+DETECTION_THRESHOLDS = ("share", "fixing", "minimizing", "hijacking")
+WEIGHT_LIMIT = 10.0
+CAP_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -65,12 +95,26 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class WeightedPhrases:
+    """One detector phrase list: each matching clause adds ``weight``, at most ``cap`` times."""
+
+    phrases: tuple[str, ...]
+    weight: float = 1.0
+    cap: int = 2
+
+
+@dataclass(frozen=True)
 class ListeningSection:
     tips: tuple[str, ...]
     # kind (one of NUDGE_KINDS) -> the lines a nudge of that kind may say
     nudges: Mapping[str, tuple[str, ...]]
-    # optional phrase lists for the active-listening detector, by name
+    # the active-listening detector's phrase lists by name (one of DETECTION_LISTS)
     detection: Mapping[str, tuple[str, ...]]
+    # the same lists with their weights and caps, and the score thresholds by name
+    detection_lists: Mapping[str, WeightedPhrases] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    detection_thresholds: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -209,24 +253,92 @@ def _listening(reader: NodeReader, node: Node) -> ListeningSection:
         )
         for kind in NUDGE_KINDS
     }
-    detection: dict[str, tuple[str, ...]] = {}
+    lists: Mapping[str, WeightedPhrases] = MappingProxyType({})
+    thresholds: Mapping[str, float] = MappingProxyType({})
     if "detection" in fields:
-        # The names are the detector's to define, so any name is allowed; the values must
-        # be phrase lists.
-        lists = reader.fields(
-            fields["detection"],
-            entry="listening.detection",
-            required=(),
-            any_keys=True,
-            field="detection",
-        )
-        for name, list_node in lists.items():
-            detection[name] = reader.text_list(
-                list_node, entry="listening.detection", field=name, max_len=DETECTION_MAX
-            )
+        lists, thresholds = read_detection(reader, fields["detection"])
     return ListeningSection(
-        tips=tips, nudges=MappingProxyType(nudges), detection=MappingProxyType(detection)
+        tips=tips,
+        nudges=MappingProxyType(nudges),
+        detection=MappingProxyType({name: wp.phrases for name, wp in lists.items()}),
+        detection_lists=lists,
+        detection_thresholds=thresholds,
     )
+
+
+def read_detection(
+    reader: NodeReader, node: Node
+) -> tuple[Mapping[str, WeightedPhrases], Mapping[str, float]]:
+    """``listening.detection``: phrase lists (plain, or with weight and cap) and thresholds."""
+    entry = "listening.detection"
+    nodes = reader.fields(
+        node, entry=entry, required=(), optional=(*DETECTION_LISTS, "thresholds"), field="detection"
+    )
+    thresholds: dict[str, float] = {}
+    if "thresholds" in nodes:
+        threshold_nodes = reader.fields(
+            nodes["thresholds"],
+            entry=f"{entry}.thresholds",
+            required=(),
+            optional=DETECTION_THRESHOLDS,
+            field="thresholds",
+        )
+        for name, value_node in threshold_nodes.items():
+            value = reader.number(value_node, entry=f"{entry}.thresholds", field=name)
+            if not 0 < value <= WEIGHT_LIMIT:
+                reader.fail(
+                    value_node,
+                    f"must be above 0 and at most {WEIGHT_LIMIT:g}",
+                    entry=f"{entry}.thresholds",
+                    field=name,
+                )
+            thresholds[name] = value
+    lists: dict[str, WeightedPhrases] = {}
+    for name in DETECTION_LISTS:
+        if name in nodes:
+            lists[name] = _weighted_phrases(reader, nodes[name], name)
+    return MappingProxyType(lists), MappingProxyType(thresholds)
+
+
+def _weighted_phrases(reader: NodeReader, node: Node, name: str) -> WeightedPhrases:
+    entry = "listening.detection"
+    weight, cap = 1.0, 2
+    list_node = node
+    if isinstance(node, MappingNode):
+        entry = f"listening.detection.{name}"
+        parts = reader.fields(node, entry=entry, required=("phrases",), optional=("weight", "cap"))
+        if "weight" in parts:
+            weight = reader.number(parts["weight"], entry=entry, field="weight")
+            if weight == 0 or abs(weight) > WEIGHT_LIMIT:
+                reader.fail(
+                    parts["weight"],
+                    f"must be between -{WEIGHT_LIMIT:g} and {WEIGHT_LIMIT:g}, and not 0",
+                    entry=entry,
+                    field="weight",
+                )
+        if "cap" in parts:
+            cap = int(reader.number(parts["cap"], entry=entry, field="cap", integer=True))
+            if not 1 <= cap <= CAP_LIMIT:
+                reader.fail(parts["cap"], f"must be 1 to {CAP_LIMIT}", entry=entry, field="cap")
+        list_node = parts["phrases"]
+        name_for_errors = "phrases"
+    else:
+        name_for_errors = name
+    phrases = reader.text_list(list_node, entry=entry, field=name_for_errors, max_len=DETECTION_MAX)
+    for index, item in enumerate(reader.items(list_node, entry=entry, field=name_for_errors)):
+        try:
+            compile_phrase(phrases[index])
+        except PhraseSyntaxError as exc:
+            reader.fail(item, str(exc), entry=f"{entry}.{name_for_errors}[{index}]")
+    return WeightedPhrases(phrases=phrases, weight=weight, cap=cap)
+
+
+def load_detection(path: Path) -> tuple[Mapping[str, WeightedPhrases], Mapping[str, float]]:
+    """Read a file holding only a ``detection:`` mapping (the shape of listening.detection)."""
+    reader = NodeReader(Path(path))
+    root = reader.compose()
+    fields = reader.fields(root, entry=None, required=("detection",))
+    return read_detection(reader, fields["detection"])
 
 
 def _checkins(reader: NodeReader, node: Node) -> CheckinSection:

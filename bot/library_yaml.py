@@ -14,6 +14,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 _TAG_NAMES = {
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
@@ -238,6 +240,22 @@ class NodeReader:
                 self.items(node, entry=entry, field=field, min_items=min_items)
             )
         )
+
+    def number(
+        self, node: Node, *, entry: str | None, field: str | None, integer: bool = False
+    ) -> float:
+        """A YAML number (a whole number if ``integer``); text like "2" is refused."""
+        tags = (_INT_TAG,) if integer else (_INT_TAG, _FLOAT_TAG)
+        if not isinstance(node, ScalarNode) or node.tag not in tags:
+            wanted = "a whole number" if integer else "a number"
+            self.fail(node, f"must be {wanted}, not {describe(node)}", entry=entry, field=field)
+        try:
+            value = float(int(node.value)) if node.tag == _INT_TAG else float(node.value)
+        except ValueError:
+            self.fail(node, f"'{node.value}' is not a usable number", entry=entry, field=field)
+        if value != value or value in (float("inf"), float("-inf")):
+            self.fail(node, "must be a finite number", entry=entry, field=field)
+        return value
 
     def choice(self, node: Node, *, entry: str | None, field: str, choices: tuple[str, ...]) -> str:
         value = self.text(node, entry=entry, field=field, max_len=100)

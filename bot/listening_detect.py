@@ -1,0 +1,231 @@
+"""The active-listening detector: is a message a share, and does a reply to it rush to fix,
+minimize or change the subject?
+
+Pure and rule-based: weighted phrase lists from ``listening.detection`` in prompts.yaml (see
+:mod:`bot.listening_phrases` for how phrases match), no network, no model. It is built to be
+conservative: a false nudge tells a kind member they did something wrong, a missed one costs
+nothing, so every rule that can fire has counter-rules that cancel it.
+
+- **Share**: a first-person message whose disclosure markers ("I've been struggling", "my
+  anxiety") and feeling words ("lonely", "exhausted") add up to the ``share`` threshold, minus
+  banter and logistics ("lol", "does anyone know", "ranked"). A share may ask for ideas ("any
+  advice?"), unless it also says it is "just venting".
+- **Fixing**: advice the sharer did not ask for ("you should", "have you tried", a clause that
+  opens with an imperative like "just block him"). Supportive uses of the same words ("you
+  shouldn't have to deal with that", "call me anytime") are exempt clause by clause;
+  acknowledgement ("that sounds exhausting") offsets it; asking first ("do you want ideas or
+  should I just listen?") cancels it.
+- **Minimizing**: "at least…", "could be worse", "cheer up". Acknowledgement does not cancel
+  it ("sorry, but at least…" still shrinks the share); quantity uses ("at least a year") and
+  validating uses ("it's okay to cry") are exempt.
+- **Hijacking**: the reply opens with a turn to oneself ("same, I…", "that reminds me of when
+  I…") and stays there (several first-person words, none addressed to the sharer), or changes
+  the subject ("anyway", "did you guys see the game"), without acknowledging the share.
+
+Nothing here logs the text it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+from .listening_phrases import Clauses, PhraseSet, split_clauses
+
+if TYPE_CHECKING:
+    from .library import Library, WeightedPhrases
+
+__all__ = [
+    "DetectionConfig",
+    "Kind",
+    "ReplyVerdict",
+    "ShareSignal",
+    "classify_reply",
+    "detect_share",
+]
+
+Kind = Literal["fixing", "minimizing", "hijacking"]
+
+DEFAULT_THRESHOLDS: Mapping[str, float] = MappingProxyType(
+    {"share": 2.0, "fixing": 1.0, "minimizing": 1.0, "hijacking": 1.0}
+)
+FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "my", "mine", "myself"})
+FIRST_PERSON_PLURAL = frozenset({"we", "were", "weve", "our", "us"})
+SECOND_PERSON = frozenset(
+    {"you", "your", "youre", "yours", "yourself", "youve", "youll", "youd", "yall"}
+)
+# A share is about the writer; "we lost our dog" counts, a bare "the server is down" does not.
+_SHARE_PERSON = FIRST_PERSON | FIRST_PERSON_PLURAL
+# A turn to oneself needs this many first-person words, in a reply of at least this many words,
+# before it reads as a story of one's own rather than a quick "same here".
+SELF_FOCUS_WORDS = 2
+SELF_STORY_LENGTH = 8
+# Content words two messages must share for a topic change to count as staying on topic.
+ON_TOPIC_WORDS = 2
+_STOPWORD_TEXT = """
+    about after again also been being cant could dont does doing even every from have having
+    just know like really right same should some still that thats their them then there these
+    they thing things think this those though through today very want what when where which
+    while will with would your youre yeah okay kind much many more most feel feeling
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class DetectionConfig:
+    """The detector's phrase lists (by name, see ``bot.library.DETECTION_LISTS``) and
+    thresholds. A list the library does not define is empty: its rule never fires."""
+
+    lists: Mapping[str, PhraseSet] = field(default_factory=lambda: MappingProxyType({}))
+    thresholds: Mapping[str, float] = field(default_factory=lambda: DEFAULT_THRESHOLDS)
+
+    @classmethod
+    def from_library(cls, library: Library) -> DetectionConfig:
+        section = library.listening
+        return cls.from_lists(section.detection_lists, section.detection_thresholds)
+
+    @classmethod
+    def from_lists(
+        cls, lists: Mapping[str, WeightedPhrases], thresholds: Mapping[str, float]
+    ) -> DetectionConfig:
+        compiled = {
+            name: PhraseSet(phrases=wp.phrases, weight=wp.weight, cap=wp.cap)
+            for name, wp in lists.items()
+        }
+        return cls(
+            lists=MappingProxyType(compiled),
+            thresholds=MappingProxyType({**DEFAULT_THRESHOLDS, **thresholds}),
+        )
+
+    @classmethod
+    def from_file(cls, path: Path) -> DetectionConfig:
+        """Load a file that holds only a ``detection:`` mapping (listening.detection's shape)."""
+        from .library import load_detection
+
+        lists, thresholds = load_detection(path)
+        return cls.from_lists(lists, thresholds)
+
+    def phrases(self, name: str) -> PhraseSet:
+        return self.lists.get(name) or _EMPTY
+
+    def threshold(self, name: str) -> float:
+        return self.thresholds.get(name, DEFAULT_THRESHOLDS[name])
+
+
+_EMPTY = PhraseSet(phrases=())
+
+
+@dataclass(frozen=True)
+class ShareSignal:
+    is_share: bool
+    score: float
+    advice_wanted: bool
+
+
+@dataclass(frozen=True)
+class ReplyVerdict:
+    kind: Kind | None
+    score: float
+    is_advice: bool
+    acknowledges: bool
+
+
+def detect_share(text: str, config: DetectionConfig) -> ShareSignal:
+    """Whether ``text`` discloses something personal or painful, and whether it asks for ideas."""
+    parsed = split_clauses(text)
+    words = parsed.joined.split()
+    clauses = parsed.clauses
+    score = sum(
+        config.phrases(name).score(clauses)
+        for name in (
+            "share_disclosure",
+            "share_subject",
+            "share_feeling",
+            "share_feeling_weak",
+            "share_against",
+        )
+    )
+    is_share = (
+        len(words) >= 2
+        and any(w in _SHARE_PERSON for w in words)
+        and score >= config.threshold("share")
+    )
+    return ShareSignal(is_share=is_share, score=score, advice_wanted=asks_for_advice(text, config))
+
+
+def asks_for_advice(text: str, config: DetectionConfig) -> bool:
+    """The writer invites ideas ("any advice?") and does not say they are just venting."""
+    clauses = split_clauses(text).clauses
+    return config.phrases("advice_request").any(clauses) and not config.phrases(
+        "advice_refused"
+    ).any(clauses)
+
+
+def classify_reply(
+    share: str, reply: str, config: DetectionConfig, *, advice_welcome: bool
+) -> ReplyVerdict:
+    """Judge one reply to ``share``. With ``advice_welcome`` (the sharer asked for ideas, or
+    the support request's style is "advice"), fixing is never the verdict, though
+    ``is_advice`` still says whether the reply gives advice (for pile-on counting)."""
+    parsed = split_clauses(reply)
+    clauses = parsed.clauses
+    acknowledgement = config.phrases("acknowledgement").score(clauses)
+    advice = _advice_score(clauses, config)
+    is_advice = advice >= config.threshold("fixing")
+    fixing = 0.0 if config.phrases("permission").any(clauses) else advice - acknowledgement
+    minimizing = _minimizing_score(clauses, config)
+    hijacking = _hijacking_score(share, parsed, config) - acknowledgement
+
+    kind: Kind | None = None
+    score = max(fixing, minimizing, hijacking)
+    # Minimizing first: "at least" shrinks a share even when it comes with a tip.
+    if minimizing >= config.threshold("minimizing"):
+        kind, score = "minimizing", minimizing
+    elif not advice_welcome and fixing >= config.threshold("fixing"):
+        kind, score = "fixing", fixing
+    elif not is_advice and hijacking >= config.threshold("hijacking"):
+        kind, score = "hijacking", hijacking
+    return ReplyVerdict(
+        kind=kind, score=score, is_advice=is_advice, acknowledges=acknowledgement > 0
+    )
+
+
+def _advice_score(clauses: tuple[str, ...], config: DetectionConfig) -> float:
+    exempt = config.phrases("fixing_exempt").matched(clauses)
+    return config.phrases("fixing").score(clauses, skip=exempt)
+
+
+def _minimizing_score(clauses: tuple[str, ...], config: DetectionConfig) -> float:
+    exempt = config.phrases("minimizing_exempt").matched(clauses)
+    return config.phrases("minimizing").score(clauses, skip=exempt) + config.phrases(
+        "minimizing_weak"
+    ).score(clauses, skip=exempt)
+
+
+def _hijacking_score(share: str, reply: Clauses, config: DetectionConfig) -> float:
+    words = reply.joined.split()
+    first = sum(1 for w in words if w in FIRST_PERSON or w in FIRST_PERSON_PLURAL)
+    second = sum(1 for w in words if w in SECOND_PERSON)
+    score = 0.0
+    # A turn to oneself only counts when the reply stays with the replier: several
+    # first-person words and nothing addressed to the sharer ("same, you'll get through it"
+    # is solidarity, not a hijack).
+    if first >= SELF_FOCUS_WORDS and second == 0 and len(words) >= SELF_STORY_LENGTH:
+        # only the opening counts: "same, I…" turns away at once; a story that comes after
+        # "I'm so sorry" or a question to the sharer is offered, not taken
+        score += config.phrases("self_turn").score(reply.clauses[:1])
+    topic = config.phrases("topic_change").score(reply.clauses)
+    if topic > 0 and len(_content_words(share) & _content_words(reply.joined)) < ON_TOPIC_WORDS:
+        score += topic
+    return score
+
+
+def _content_words(text: str) -> set[str]:
+    """Rough stems of the meaningful words, for "is this still about the share?"."""
+    normalized = split_clauses(text).joined
+    return {w[:5] for w in _WORD.findall(normalized) if len(w) >= 4 and w not in _STOPWORDS}

@@ -1,0 +1,260 @@
+"""Table tests of the active-listening detector with the shipped phrase lists.
+
+The sentences here are not in tests/data/listening_eval.yaml: they check each rule on its own
+(exemptions, permission, acknowledgement, the sharer's wishes), not the labeled figures.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.library import WeightedPhrases, default_prompts_path, load_library
+from bot.listening_detect import (
+    DetectionConfig,
+    asks_for_advice,
+    classify_reply,
+    detect_share,
+)
+from bot.listening_phrases import PhraseSet, PhraseSyntaxError, compile_phrase, split_clauses
+
+
+@pytest.fixture(scope="module")
+def config() -> DetectionConfig:
+    return DetectionConfig.from_library(load_library(default_prompts_path()))
+
+
+# -- normalization and the phrase language --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        ("I’m SO tired.  Don't   know why", ("im so tired", "dont know why")),
+        ("ugh, u should\nsleep", ("ugh", "you should", "sleep")),
+        ("idk what to do rn", ("i dont know what to do right now",)),
+        ("love you <3 🫂", ("love you emojiheart emojiheart",)),
+        ("crying 😭 lol 😂", ("crying emojicry lol emojilaugh",)),
+        ("well - that's it...", ("well", "thats it")),
+        ("!!!", ()),
+    ],
+)
+def test_split_clauses(text: str, clauses: tuple[str, ...]) -> None:
+    assert split_clauses(text).clauses == clauses
+
+
+@pytest.mark.parametrize(
+    ("phrase", "clause", "matches"),
+    [
+        ("at least", "at least you tried", True),
+        ("at least", "at leastways", False),
+        ("you should", "you shouldnt", False),
+        ("my * died", "my cat died", True),
+        ("my * died", "my old cat died", False),
+        ("overwhelm*", "so overwhelmed", True),
+        ("^just *", "just block him", True),
+        ("^just *", "ok but just block him", True),
+        ("^just *", "i just lost my job", False),
+        ("^just *", "so so so so just go", False),  # at most three fillers before an anchor
+        ("Don’t worry", "dont worry", True),
+    ],
+)
+def test_compile_phrase(phrase: str, clause: str, matches: bool) -> None:
+    assert bool(compile_phrase(phrase).search(clause)) is matches
+
+
+@pytest.mark.parametrize(
+    ("phrase", "message"),
+    [
+        ("", "has no words"),
+        ("   ", "has no words"),
+        ("* *", "at least one real word"),
+        ("you ^should", "'^' may only open"),
+        ("you, should", "'you,' is not a word"),
+        ("you (should)", "is not a word"),
+    ],
+)
+def test_compile_phrase_rejects(phrase: str, message: str) -> None:
+    with pytest.raises(PhraseSyntaxError, match=re.escape(message)):
+        compile_phrase(phrase)
+
+
+def test_phrase_set_counts_clauses_up_to_its_cap() -> None:
+    words = PhraseSet(phrases=("sad", "so sad"), weight=1.5, cap=2)
+    clauses = split_clauses("sad. so sad. sad again. fine").clauses
+    assert words.matched(clauses) == [0, 1, 2]
+    assert words.hits(clauses) == 2
+    assert words.score(clauses) == 3.0
+    assert words.score(clauses, skip=[0, 1]) == 1.5
+
+
+# -- shares -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "is_share"),
+    [
+        ("i've been feeling really low since the surgery and i don't know who to talk to", True),
+        ("My brother passed away on Sunday. I keep expecting him to call.", True),
+        ("im so anxious about the results i cant eat", True),
+        ("I got laid off this morning and I feel sick about telling my kids", True),
+        ("honestly i feel invisible at home lately", True),
+        ("our dog died last night and i can't stop crying", True),
+        # not shares: banter, logistics, plans, other people's news, media
+        ("i'm dead 💀 this meme lmao", False),
+        ("does anyone know if the raid is at 8 or 9?", False),
+        ("i feel like we should do a movie night, thoughts?", False),
+        ("the patch notes are so sad, they nerfed my main lol", False),
+        ("my internet keeps dropping, so annoying", False),
+        ("just watched the finale and i'm crying 😭", False),
+        ("congrats on the new job!!", False),
+        ("sad", False),
+    ],
+)
+def test_detect_share(config: DetectionConfig, text: str, is_share: bool) -> None:
+    assert detect_share(text, config).is_share is is_share
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("i'm so burnt out at work. any advice?", True),
+        ("my anxiety is awful lately, what should i do", True),
+        ("how do you guys cope with grief?", True),
+        ("my anxiety is awful lately and i can't sleep", False),
+        ("not looking for advice, just venting: i feel so alone", False),
+        ("just need to vent, what should i even do lol", False),
+    ],
+)
+def test_advice_wanted(config: DetectionConfig, text: str, wanted: bool) -> None:
+    assert asks_for_advice(text, config) is wanted
+    assert detect_share(text, config).advice_wanted is wanted
+
+
+# -- replies ------------------------------------------------------------------------------------
+
+SHARE = "my dad is in the hospital again and i'm scared. i can't focus on anything"
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind", "is_advice", "acknowledges"),
+    [
+        # fixing: unasked advice, imperatives opening a clause
+        ("you should ask the nurses for a care plan", "fixing", True, False),
+        ("just try to distract yourself, watch a movie", "fixing", True, False),
+        ("have you tried meditation?", "fixing", True, False),
+        ("ok but seriously go home and sleep", "fixing", True, False),
+        ("Why don't you take a few days off work", "fixing", True, False),
+        ("u need to quit that job", "fixing", True, False),
+        # supportive "should", "just", "call", "take": not advice
+        ("you shouldn't have to go through this alone", None, False, False),
+        ("you should be so proud of how you're showing up for him", None, False, False),
+        ("just wanted to say i'm thinking of you", None, False, True),
+        ("call me anytime, even at 3am", None, False, False),
+        ("take care of yourself tonight ❤️", None, False, True),
+        # acknowledgement offsets one piece of advice; asking first cancels it
+        (
+            "that sounds so scary. maybe try writing questions down for the doctors",
+            None,
+            True,
+            True,
+        ),
+        ("do you want ideas, or would you rather i just listen?", None, False, False),
+        ("if you want advice: ask for the hospital social worker", None, True, False),
+        # minimizing, even with an apology attached
+        ("at least he's in good hands", "minimizing", False, False),
+        ("sorry, but it could be worse, at least it's not serious", "minimizing", False, True),
+        ("cheer up, he'll be out in no time", "minimizing", False, False),
+        ("don't worry, everything will be fine", "minimizing", False, False),
+        # validating uses of the same words
+        ("it's okay to be scared. it's not your fault you can't focus", None, False, True),
+        ("it took me at least a week to feel normal after my mom's surgery", None, False, False),
+        ("don't worry about replying, we're here", None, False, True),
+        # hijacking: turning to oneself and staying there, or changing the subject
+        (
+            "omg same, my mom was in the hospital last month and i was a wreck the whole time",
+            "hijacking",
+            False,
+            False,
+        ),
+        ("anyway, did anyone see the match last night?", "hijacking", False, False),
+        # a story offered with care, and a subject change that stays on the share
+        (
+            "my dad was in for weeks last year. i know how scary it is, you're not alone",
+            None,
+            False,
+            True,
+        ),
+        ("anyway, how is your dad doing today?", None, False, True),
+        ("same", None, False, False),
+    ],
+)
+def test_classify_reply(
+    config: DetectionConfig,
+    reply: str,
+    kind: str | None,
+    is_advice: bool,
+    acknowledges: bool,
+) -> None:
+    verdict = classify_reply(SHARE, reply, config, advice_welcome=False)
+    assert (verdict.kind, verdict.is_advice, verdict.acknowledges) == (
+        kind,
+        is_advice,
+        acknowledges,
+    )
+    if kind is not None:
+        assert verdict.score >= config.threshold(kind)
+
+
+def test_advice_welcome_turns_off_fixing_only(config: DetectionConfig) -> None:
+    advice = classify_reply(
+        SHARE, "you should ask for a second opinion", config, advice_welcome=True
+    )
+    assert (advice.kind, advice.is_advice) == (None, True)
+    shrink = classify_reply(SHARE, "at least he's alive lol", config, advice_welcome=True)
+    assert shrink.kind == "minimizing"
+
+
+def test_minimizing_wins_over_fixing(config: DetectionConfig) -> None:
+    verdict = classify_reply(
+        SHARE, "cheer up! you should go for a run", config, advice_welcome=False
+    )
+    assert (verdict.kind, verdict.is_advice) == ("minimizing", True)
+
+
+def test_advice_that_tells_a_story_is_fixing_not_hijacking(config: DetectionConfig) -> None:
+    reply = "same, when my dad was sick i just went to the gym every day. you should try it"
+    assert classify_reply(SHARE, reply, config, advice_welcome=False).kind == "fixing"
+    assert classify_reply(SHARE, reply, config, advice_welcome=True).kind is None
+
+
+# -- configuration --------------------------------------------------------------------------------
+
+
+def test_missing_lists_never_fire() -> None:
+    empty = DetectionConfig()
+    assert not detect_share("i feel so alone and scared", empty).is_share
+    verdict = classify_reply(SHARE, "you should just cheer up", empty, advice_welcome=False)
+    assert (verdict.kind, verdict.is_advice) == (None, False)
+
+
+def test_thresholds_come_from_the_library() -> None:
+    lists = {"fixing": WeightedPhrases(phrases=("you should",))}
+    strict = DetectionConfig.from_lists(lists, {"fixing": 2.0})
+    loose = DetectionConfig.from_lists(lists, {})
+    reply = "you should rest"
+    assert classify_reply(SHARE, reply, strict, advice_welcome=False).kind is None
+    assert classify_reply(SHARE, reply, loose, advice_welcome=False).kind == "fixing"
+    assert strict.threshold("share") == loose.threshold("share") == 2.0
+
+
+def test_config_from_a_detection_file(tmp_path: Path) -> None:
+    path = tmp_path / "detection.yaml"
+    path.write_text(
+        'detection:\n  thresholds: {minimizing: 0.5}\n  minimizing_weak: ["chin up"]\n',
+        encoding="utf-8",
+    )
+    config = DetectionConfig.from_file(path)
+    assert classify_reply(SHARE, "chin up", config, advice_welcome=False).kind == "minimizing"

@@ -1,0 +1,240 @@
+"""The per-channel conversation state machine: windows, follow-ups, pile-on, memory bounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import listening_tracker
+from bot.library import default_prompts_path, load_library
+from bot.listening_detect import DetectionConfig
+from bot.listening_tracker import ListeningTracker, Nudge
+
+T0 = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
+CHANNEL = 10
+SHARER = 1
+SHARE_ID = 100
+SHARE = "i've been feeling so alone since my divorce, most nights i just cry"
+ADVICE = "you should join a club, it's the best way to meet people"
+
+
+@pytest.fixture(scope="module")
+def config() -> DetectionConfig:
+    return DetectionConfig.from_library(load_library(default_prompts_path()))
+
+
+@pytest.fixture
+def tracker(config: DetectionConfig) -> ListeningTracker:
+    return ListeningTracker(config)
+
+
+class Chat:
+    """Feeds one channel's messages in order, a minute apart unless told otherwise."""
+
+    def __init__(self, tracker: ListeningTracker, channel_id: int = CHANNEL) -> None:
+        self.tracker = tracker
+        self.channel_id = channel_id
+        self.next_id = SHARE_ID
+        self.at = T0
+
+    def say(
+        self,
+        author: int,
+        text: str,
+        *,
+        after: timedelta = timedelta(minutes=1),
+        reply_to: int | None = None,
+        advice_welcome: bool = False,
+    ) -> list[Nudge]:
+        if self.next_id != SHARE_ID:
+            self.at += after
+        message_id = self.next_id
+        self.next_id += 1
+        return self.tracker.observe(
+            channel_id=self.channel_id,
+            message_id=message_id,
+            author_id=author,
+            text=text,
+            at=self.at,
+            reply_to=reply_to,
+            advice_welcome=advice_welcome,
+        )
+
+
+def kinds(nudges: list[Nudge]) -> list[str]:
+    return [n.kind for n in nudges]
+
+
+def test_a_share_opens_a_window_and_replies_are_judged(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    assert chat.say(SHARER, SHARE) == []
+    assert tracker.open_shares(CHANNEL) == 1
+    assert chat.say(2, "that sounds so lonely, i'm sorry") == []
+    assert chat.say(3, "at least you're free now") == [
+        Nudge(kind="minimizing", replier_id=3, share_message_id=SHARE_ID, channel_id=CHANNEL)
+    ]
+    assert kinds(chat.say(4, ADVICE)) == ["fixing"]
+    hijack = "same, my divorce was last year and i drank every night for months"
+    assert kinds(chat.say(5, hijack)) == ["hijacking"]
+
+
+def test_messages_without_a_share_never_nudge(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    assert chat.say(SHARER, "what laptop should i get for uni?") == []
+    assert tracker.open_shares(CHANNEL) == 0
+    assert chat.say(2, "you should get a thinkpad") == []
+    assert chat.say(3, "at least get 16gb ram") == []
+
+
+def test_the_sharer_is_never_nudged(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert chat.say(SHARER, "anyway, i should just get over it lol") == []
+    # a follow-up is part of the conversation, not a reply that uses up the window
+    assert kinds(chat.say(2, ADVICE)) == ["fixing"]
+
+
+def test_a_later_request_for_advice_turns_fixing_off(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert kinds(chat.say(2, ADVICE)) == ["fixing"]
+    chat.say(SHARER, "honestly any advice is welcome, i don't know how to meet people")
+    assert chat.say(3, "try a climbing gym") == []
+    assert chat.say(4, "you should volunteer somewhere") == []
+    assert chat.say(5, "join a book club!") == []  # three in a row, but asked for: no pile-on
+    assert kinds(chat.say(6, "at least you have your health")) == ["minimizing"]
+
+
+def test_advice_welcome_from_the_support_style(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE, advice_welcome=True)
+    assert chat.say(2, ADVICE) == []
+
+
+def test_a_share_that_asks_for_ideas_welcomes_advice(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE + ". what should i do?")
+    assert chat.say(2, ADVICE) == []
+
+
+def test_pile_on_goes_once_to_the_replier_who_tipped_it(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert kinds(chat.say(2, ADVICE)) == ["fixing"]
+    assert kinds(chat.say(3, "download bumble bff")) == ["fixing"]
+    assert chat.say(4, "just go to a meetup") == [
+        Nudge(kind="pile_on", replier_id=4, share_message_id=SHARE_ID, channel_id=CHANNEL)
+    ]
+    assert kinds(chat.say(5, "take a pottery class")) == ["fixing"]
+
+
+def test_pile_on_needs_advice_in_a_row(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    chat.say(2, ADVICE)
+    chat.say(3, "download bumble bff")
+    assert chat.say(4, "that sounds really hard. i'm here") == []
+    assert kinds(chat.say(5, "just go to a meetup")) == ["fixing"]
+
+
+def test_pile_on_counts_acknowledged_advice(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    # each acknowledges first, so none is a fixing nudge on its own; together they pile on
+    assert chat.say(2, "i'm so sorry. maybe try a running club?") == []
+    assert chat.say(3, "that sounds lonely. you could try volunteering") == []
+    assert kinds(chat.say(4, "ugh i'm sorry. have you tried meetup?")) == ["pile_on"]
+
+
+def test_pile_on_skips_a_replier_already_nudged(config: DetectionConfig) -> None:
+    chat = Chat(ListeningTracker(config, pile_on_after=2))
+    chat.say(SHARER, SHARE)
+    assert kinds(chat.say(2, ADVICE)) == ["fixing"]
+    assert chat.say(2, "also just download an app") == []  # would tip it, but 2 was nudged
+    assert kinds(chat.say(3, "try a club")) == ["pile_on"]
+
+
+def test_one_nudge_per_replier_per_share(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert kinds(chat.say(2, ADVICE)) == ["fixing"]
+    assert chat.say(2, "at least you're free now") == []
+
+
+def test_only_the_next_replies_are_judged(config: DetectionConfig) -> None:
+    chat = Chat(ListeningTracker(config, max_replies=2))
+    chat.say(SHARER, SHARE)
+    chat.say(2, "oh no, i'm sorry")
+    chat.say(3, "sending hugs")
+    assert chat.say(4, ADVICE) == []
+
+
+def test_windows_expire(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert chat.say(2, ADVICE, after=timedelta(minutes=31)) == []
+    assert tracker.open_shares(CHANNEL) == 0
+    assert tracker.channel_count == 0
+
+
+def test_replies_within_the_window_are_judged(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert kinds(chat.say(2, ADVICE, after=timedelta(minutes=29))) == ["fixing"]
+
+
+def test_discord_replies_find_their_share(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)  # id 100
+    other = "my anxiety has been so bad this week, i had two panic attacks"
+    chat.say(7, other)  # id 101: a reply to the first share, since it names none
+    assert tracker.open_shares(CHANNEL) == 1
+    chat.say(7, other, reply_to=55)  # id 102: answers something else, so a share of its own
+    assert tracker.open_shares(CHANNEL) == 2
+    nudges = chat.say(2, "cut out caffeine", reply_to=SHARE_ID)
+    assert [(n.kind, n.share_message_id) for n in nudges] == [("fixing", SHARE_ID)]
+    nudges = chat.say(3, "at least it's only anxiety", reply_to=102)
+    assert [(n.kind, n.share_message_id) for n in nudges] == [("minimizing", 102)]
+    # a reply to a reply belongs to the same conversation
+    nudges = chat.say(4, "have you tried meditating", reply_to=103)
+    assert [(n.kind, n.share_message_id) for n in nudges] == [("fixing", SHARE_ID)]
+
+
+def test_replies_to_unrelated_messages_are_ignored(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert chat.say(2, "you should update the bot", reply_to=42) == []
+    assert kinds(chat.say(3, ADVICE)) == ["fixing"]
+
+
+def test_channels_are_separate(tracker: ListeningTracker) -> None:
+    Chat(tracker, channel_id=1).say(SHARER, SHARE)
+    assert Chat(tracker, channel_id=2).say(2, ADVICE) == []
+
+
+def test_memory_is_bounded(config: DetectionConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listening_tracker, "MAX_CHANNELS", 3)
+    monkeypatch.setattr(listening_tracker, "MAX_SHARES_PER_CHANNEL", 2)
+    tracker = ListeningTracker(config)
+    for channel in range(5):
+        Chat(tracker, channel_id=channel).say(SHARER, SHARE)
+    assert tracker.channel_count == 3
+    assert tracker.open_shares(0) == 0 and tracker.open_shares(4) == 1
+    chat = Chat(tracker, channel_id=9)
+    for sharer in (1, 2, 3):
+        chat.say(sharer, SHARE, reply_to=1)  # each answers something else: three shares
+    assert tracker.open_shares(9) == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"window": timedelta(0)}, "window must be positive"),
+        ({"max_replies": 0}, "max_replies"),
+        ({"pile_on_after": 1}, "pile_on_after"),
+    ],
+)
+def test_bad_settings(config: DetectionConfig, kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ListeningTracker(config, **kwargs)  # type: ignore[arg-type]
