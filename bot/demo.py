@@ -43,7 +43,7 @@ class Demo:
     def standin(self) -> StandIn:
         return self.server.standin
 
-    async def slash(self, who: Any, channel: Any, command: str, **options: Any) -> Any:
+    async def slash(self, who: Any, channel: Any, command: str, /, **options: Any) -> Any:
         """Run a slash command as ``who`` and show what they (or the channel) see."""
         shown = " ".join(f"{k}:{getattr(v, 'name', v)}" for k, v in options.items())
         where = f"#{channel.name}" if channel is not None else "DM"

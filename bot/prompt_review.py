@@ -1,0 +1,193 @@
+"""``/prompt review``: one pending suggestion at a time, with buttons that survive restarts.
+
+Each button's custom id carries the suggestion id and the action
+(``prompt:review:<id>:approve-light|approve-medium|approve-deep|edit|reject``), so a click on an
+old review message still works after Kindred restarts; permissions are checked again at
+click time, and a stale or forged id gets a polite private answer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from .checks import require_manage_server
+from .clock import relative
+from .errors import KindredModal, UserFacingError, reporting_errors
+from .library import CATEGORIES, DEPTHS, PROMPT_MAX
+from .prompt_posting import EMBED_COLOUR, HABITS
+from .store.prompts import Suggestion
+
+if TYPE_CHECKING:
+    from .app import KindredBot
+
+ACTIONS = ("approve-light", "approve-medium", "approve-deep", "edit", "reject")
+SUGGESTION_MIN = 10
+
+
+def review_custom_id(suggestion_id: int, action: str) -> str:
+    return f"prompt:review:{suggestion_id}:{action}"
+
+
+def clean_suggestion(text: str) -> str:
+    """One line of text, whitespace collapsed; a UserFacingError if too short or long."""
+    cleaned = " ".join(text.split())
+    if len(cleaned) < SUGGESTION_MIN:
+        raise UserFacingError(
+            f"A prompt needs at least {SUGGESTION_MIN} characters — try an open question "
+            "like “What made you smile this week?”"
+        )
+    if len(cleaned) > PROMPT_MAX:
+        raise UserFacingError(f"Please keep a prompt under {PROMPT_MAX} characters.")
+    return cleaned
+
+
+async def review_card(bot: KindredBot, guild_id: int, note: str | None = None) -> dict[str, Any]:
+    """Keyword arguments for a message showing the oldest pending suggestion (or none)."""
+    suggestion, pending = await bot.store.next_pending_suggestion(guild_id)
+    lines = [note] if note else []
+    if suggestion is None:
+        lines.append("No suggestions are waiting for review.")
+        return {"content": "\n".join(lines), "embed": None, "view": None}
+    embed = discord.Embed(
+        title=f"Suggestion 1 of {pending} waiting",
+        description=suggestion.text,
+        colour=EMBED_COLOUR,
+    )
+    embed.add_field(name="Habit", value=HABITS.get(suggestion.category, suggestion.category))
+    embed.add_field(
+        name="Suggested",
+        value=f"by <@{suggestion.suggested_by}>, {relative(suggestion.created_at, bot.clock())}",
+    )
+    embed.set_footer(text="Approve at the depth it fits: light, medium or deep.")
+    view = discord.ui.View(timeout=None)
+    for action in ACTIONS:
+        view.add_item(ReviewButton(suggestion.id, action))
+    lines.append("A member suggested this prompt. Approve it at a depth, edit it, or reject it.")
+    return {"content": "\n".join(lines), "embed": embed, "view": view}
+
+
+class ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"prompt:review:(?P<sid>[0-9]{1,20}):(?P<action>[a-z-]{1,20})",
+):
+    """Approve at a depth, Edit or Reject one suggestion."""
+
+    def __init__(self, suggestion_id: int, action: str) -> None:
+        label, style = {
+            "approve-light": ("Approve · light", discord.ButtonStyle.success),
+            "approve-medium": ("Approve · medium", discord.ButtonStyle.success),
+            "approve-deep": ("Approve · deep", discord.ButtonStyle.success),
+            "edit": ("Edit", discord.ButtonStyle.secondary),
+            "reject": ("Reject", discord.ButtonStyle.danger),
+        }.get(action, ("Unknown", discord.ButtonStyle.secondary))
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=style, custom_id=review_custom_id(suggestion_id, action)
+            )
+        )
+        self.suggestion_id = suggestion_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReviewButton:
+        return cls(int(match["sid"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        async with reporting_errors(interaction, where="prompt review button"):
+            await self._act(interaction)
+
+    async def _act(self, interaction: discord.Interaction[Any]) -> None:
+        require_manage_server(interaction)  # the button may be old; check again now
+        bot: KindredBot = interaction.client
+        suggestion = await bot.store.get_suggestion(self.suggestion_id)
+        if (
+            self.action not in ACTIONS
+            or suggestion is None
+            or suggestion.guild_id != interaction.guild_id
+        ):
+            await interaction.response.send_message(
+                "That suggestion isn't here any more. Run `/prompt review` to see what is waiting.",
+                ephemeral=True,
+            )
+            return
+        assert interaction.guild_id is not None  # require_manage_server refuses DMs
+        if suggestion.status != "pending":
+            note = f"That suggestion was already {suggestion.status}."
+        elif self.action == "edit":
+            await interaction.response.send_modal(EditSuggestion(suggestion))
+            return
+        elif self.action == "reject":
+            await bot.store.reject_suggestion(suggestion.id, bot.clock())
+            note = f"Rejected: “{suggestion.text}”"
+        else:
+            depth = self.action.removeprefix("approve-")
+            added = await bot.store.approve_suggestion(suggestion.id, depth, bot.clock())
+            note = (
+                f"Approved at depth **{depth}**: “{suggestion.text}” is now in this server's "
+                "prompts."
+                if added is not None
+                else "That suggestion was already reviewed."
+            )
+        await interaction.response.edit_message(
+            **await review_card(bot, interaction.guild_id, note)
+        )
+
+
+class EditSuggestion(KindredModal):
+    """Reword a suggestion or change its habit before approving it."""
+
+    def __init__(self, suggestion: Suggestion) -> None:
+        super().__init__(title="Edit suggestion", custom_id=f"prompt:edit:{suggestion.id}")
+        self.suggestion_id = suggestion.id
+        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Prompt",
+            custom_id="text",
+            style=discord.TextStyle.paragraph,
+            default=suggestion.text,
+            min_length=SUGGESTION_MIN,
+            max_length=PROMPT_MAX,
+        )
+        self.category: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Habit: open, listen, support or together",
+            custom_id="category",
+            default=suggestion.category,
+            max_length=10,
+        )
+        self.add_item(self.text)
+        self.add_item(self.category)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        require_manage_server(interaction)
+        bot: KindredBot = interaction.client
+        category = self.category.value.strip().lower()
+        if category not in CATEGORIES:
+            raise UserFacingError(
+                f"“{self.category.value}” isn't a habit. Use one of: {', '.join(CATEGORIES)}."
+            )
+        edited = await bot.store.edit_suggestion(
+            self.suggestion_id, text=clean_suggestion(self.text.value), category=category
+        )
+        assert interaction.guild_id is not None
+        note = (
+            "Edited. Approve it at a depth when it reads right."
+            if edited
+            else ("That suggestion was already reviewed.")
+        )
+        card = await review_card(bot, interaction.guild_id, note)
+        if interaction.message is not None:
+            await interaction.response.edit_message(**card)
+        else:
+            present = {k: v for k, v in card.items() if v is not None}
+            await interaction.response.send_message(ephemeral=True, **present)
+
+
+__all__ = ["ACTIONS", "DEPTHS", "EditSuggestion", "ReviewButton", "clean_suggestion", "review_card"]
