@@ -1,11 +1,366 @@
-"""SQL for the support feature (mixed into ``Store``)."""
+"""SQL for the support feature (mixed into ``Store``).
+
+Requesters appear here only sealed or as keyed hashes; see ``support_schema.py``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 import aiosqlite
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _dt(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class SupportConfig:
+    guild_id: int
+    channel_id: int
+    responder_role_id: int | None
+    resources: str | None
+
+
+@dataclass(frozen=True)
+class SupportRequest:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    thread_id: int | None
+    style: str
+    pseudonym: str
+    handle: str
+    requester_sealed: str
+    dm_sealed: str | None
+    requester_key: str
+    member_key: str
+    status: str
+    created_at: datetime
+    last_activity_at: datetime
+    closed_at: datetime | None
+    closed_reason: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class PendingRelay:
+    id: int
+    requester_key: str
+    sealed_text: str
+    created_at: datetime
+
+
+def _request(row: aiosqlite.Row) -> SupportRequest:
+    created = _dt(row["created_at"])
+    activity = _dt(row["last_activity_at"])
+    assert created is not None and activity is not None
+    return SupportRequest(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        style=row["style"],
+        pseudonym=row["pseudonym"],
+        handle=row["handle"],
+        requester_sealed=row["requester_sealed"],
+        dm_sealed=row["dm_sealed"],
+        requester_key=row["requester_key"],
+        member_key=row["member_key"],
+        status=row["status"],
+        created_at=created,
+        last_activity_at=activity,
+        closed_at=_dt(row["closed_at"]),
+        closed_reason=row["closed_reason"],
+    )
 
 
 class SupportStore:
     """Queries for the support feature."""
 
     db: aiosqlite.Connection
+
+    # -- configuration --------------------------------------------------------
+
+    async def save_support_config(
+        self,
+        guild_id: int,
+        *,
+        channel_id: int,
+        responder_role_id: int | None,
+        resources: str | None,
+        now: datetime,
+    ) -> None:
+        await self.db.execute(
+            """
+            INSERT INTO support_config (guild_id, channel_id, responder_role_id, resources,
+                                        updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                channel_id = excluded.channel_id,
+                responder_role_id = excluded.responder_role_id,
+                resources = excluded.resources,
+                updated_at = excluded.updated_at
+            """,
+            (guild_id, channel_id, responder_role_id, resources, _iso(now)),
+        )
+
+    async def support_config(self, guild_id: int) -> SupportConfig | None:
+        async with self.db.execute(
+            "SELECT guild_id, channel_id, responder_role_id, resources FROM support_config "
+            "WHERE guild_id = ?",
+            (guild_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return SupportConfig(
+            row["guild_id"], row["channel_id"], row["responder_role_id"], row["resources"]
+        )
+
+    # -- requests -------------------------------------------------------------
+
+    async def add_support_request(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        style: str,
+        pseudonym: str,
+        handle: str,
+        requester_sealed: str,
+        dm_sealed: str | None,
+        requester_key: str,
+        member_key: str,
+        now: datetime,
+    ) -> int:
+        async with self.db.execute(
+            """
+            INSERT INTO support_requests (guild_id, channel_id, style, pseudonym, handle,
+                requester_sealed, dm_sealed, requester_key, member_key, created_at,
+                last_activity_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING id
+            """,
+            (
+                guild_id,
+                channel_id,
+                style,
+                pseudonym,
+                handle,
+                requester_sealed,
+                dm_sealed,
+                requester_key,
+                member_key,
+                _iso(now),
+                _iso(now),
+            ),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def set_support_request_posted(
+        self, request_id: int, *, message_id: int, thread_id: int | None
+    ) -> None:
+        await self.db.execute(
+            "UPDATE support_requests SET message_id = ?, thread_id = ? WHERE id = ?",
+            (message_id, thread_id, request_id),
+        )
+
+    async def delete_support_request(self, request_id: int) -> None:
+        await self.db.execute("DELETE FROM support_requests WHERE id = ?", (request_id,))
+
+    async def support_request(self, request_id: int) -> SupportRequest | None:
+        async with self.db.execute(
+            "SELECT * FROM support_requests WHERE id = ?", (request_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _request(row) if row else None
+
+    async def support_request_by_thread(self, thread_id: int) -> SupportRequest | None:
+        async with self.db.execute(
+            "SELECT * FROM support_requests WHERE thread_id = ?", (thread_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _request(row) if row else None
+
+    async def support_requests_by_handle(self, guild_id: int, handle: str) -> list[SupportRequest]:
+        async with self.db.execute(
+            "SELECT * FROM support_requests WHERE guild_id = ? AND handle = ?",
+            (guild_id, handle),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_request(r) for r in rows]
+
+    async def open_support_requests_of(self, requester_key: str) -> list[SupportRequest]:
+        async with self.db.execute(
+            "SELECT * FROM support_requests WHERE requester_key = ? AND status = 'open' "
+            "ORDER BY id",
+            (requester_key,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_request(r) for r in rows]
+
+    async def support_requests_of(self, requester_key: str) -> list[SupportRequest]:
+        async with self.db.execute(
+            "SELECT * FROM support_requests WHERE requester_key = ? ORDER BY id",
+            (requester_key,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_request(r) for r in rows]
+
+    async def count_support_requests_since(
+        self, guild_id: int, member_key: str, since: datetime
+    ) -> int:
+        async with self.db.execute(
+            "SELECT COUNT(*) FROM support_requests WHERE guild_id = ? AND member_key = ? "
+            "AND created_at >= ?",
+            (guild_id, member_key, _iso(since)),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def count_open_support_requests(self, guild_id: int) -> int:
+        async with self.db.execute(
+            "SELECT COUNT(*) FROM support_requests WHERE guild_id = ? AND status = 'open'",
+            (guild_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def touch_support_request(self, request_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE support_requests SET last_activity_at = ? WHERE id = ? AND status = 'open'",
+            (_iso(now), request_id),
+        )
+
+    async def close_support_request(self, request_id: int, now: datetime, reason: str) -> bool:
+        """Close an open request; False if it was already closed (a double click)."""
+        async with self.db.execute(
+            "UPDATE support_requests SET status = 'closed', closed_at = ?, closed_reason = ? "
+            "WHERE id = ? AND status = 'open' RETURNING id",
+            (_iso(now), reason, request_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return row is not None
+
+    async def idle_support_requests(self, before: datetime) -> list[SupportRequest]:
+        async with self.db.execute(
+            "SELECT * FROM support_requests WHERE status = 'open' AND last_activity_at < ?",
+            (_iso(before),),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_request(r) for r in rows]
+
+    async def delete_support_closed_before(self, before: datetime) -> int:
+        async with self.db.execute(
+            "DELETE FROM support_requests WHERE status = 'closed' AND closed_at < ?",
+            (_iso(before),),
+        ) as cur:
+            return cur.rowcount
+
+    # -- blocks ---------------------------------------------------------------
+
+    async def block_support_member(self, guild_id: int, member_key: str, now: datetime) -> bool:
+        """Block; False if that member was already blocked here."""
+        async with self.db.execute(
+            "INSERT INTO support_blocks (guild_id, member_key, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING RETURNING guild_id",
+            (guild_id, member_key, _iso(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        return row is not None
+
+    async def is_support_blocked(self, guild_id: int, member_key: str) -> bool:
+        async with self.db.execute(
+            "SELECT 1 FROM support_blocks WHERE guild_id = ? AND member_key = ?",
+            (guild_id, member_key),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    # -- relays waiting for "which request?" ----------------------------------
+
+    async def add_support_pending(self, requester_key: str, sealed_text: str, now: datetime) -> int:
+        async with self.db.execute(
+            "INSERT INTO support_pending (requester_key, sealed_text, created_at) "
+            "VALUES (?, ?, ?) RETURNING id",
+            (requester_key, sealed_text, _iso(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def take_support_pending(self, pending_id: int) -> PendingRelay | None:
+        """Remove and return a waiting relay (once: a second click finds nothing)."""
+        async with self.db.execute(
+            "DELETE FROM support_pending WHERE id = ? "
+            "RETURNING id, requester_key, sealed_text, created_at",
+            (pending_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        created = _dt(row["created_at"])
+        assert created is not None
+        return PendingRelay(row["id"], row["requester_key"], row["sealed_text"], created)
+
+    async def support_pending(self, pending_id: int) -> PendingRelay | None:
+        async with self.db.execute(
+            "SELECT id, requester_key, sealed_text, created_at FROM support_pending WHERE id = ?",
+            (pending_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        created = _dt(row["created_at"])
+        assert created is not None
+        return PendingRelay(row["id"], row["requester_key"], row["sealed_text"], created)
+
+    async def delete_support_pending_before(self, before: datetime) -> int:
+        async with self.db.execute(
+            "DELETE FROM support_pending WHERE created_at < ?", (_iso(before),)
+        ) as cur:
+            return cur.rowcount
+
+    # -- privacy --------------------------------------------------------------
+
+    async def forget_support_requester(self, requester_key: str) -> int:
+        total = 0
+        for sql in (
+            "DELETE FROM support_requests WHERE requester_key = ?",
+            "DELETE FROM support_pending WHERE requester_key = ?",
+        ):
+            async with self.db.execute(sql, (requester_key,)) as cur:
+                total += cur.rowcount
+        return total
+
+    async def forget_support_guild(self, guild_id: int) -> int:
+        total = 0
+        for sql in (
+            "DELETE FROM support_requests WHERE guild_id = ?",
+            "DELETE FROM support_blocks WHERE guild_id = ?",
+            "DELETE FROM support_config WHERE guild_id = ?",
+        ):
+            async with self.db.execute(sql, (guild_id,)) as cur:
+                total += cur.rowcount
+        return total
+
+    async def support_blocked_in(self, member_keys: dict[int, str]) -> list[int]:
+        """Of the servers in ``member_keys`` (guild id -> member key), those that block."""
+        blocked: list[int] = []
+        for guild_id, key in member_keys.items():
+            if await self.is_support_blocked(guild_id, key):
+                blocked.append(guild_id)
+        return blocked

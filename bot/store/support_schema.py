@@ -2,8 +2,59 @@
 
 ``bot/store/migrations.py`` places these in the one numbered sequence; once a
 migration has landed it is never edited, a change appends a new one.
+
+Nothing here holds a requester in plain text: ``requester_sealed`` and ``dm_sealed`` are
+AES-GCM sealed, ``requester_key`` and ``member_key`` are keyed hashes (HMAC) used for lookups.
+The text of a request is never stored: it lives only in the Discord message.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[str] = []
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE support_config (
+        guild_id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL,
+        responder_role_id INTEGER,
+        resources TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE support_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        guild_id INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        message_id INTEGER,
+        thread_id INTEGER,
+        style TEXT NOT NULL,
+        pseudonym TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        requester_sealed TEXT NOT NULL,
+        dm_sealed TEXT,
+        requester_key TEXT NOT NULL,
+        member_key TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        created_at TEXT NOT NULL,
+        last_activity_at TEXT NOT NULL,
+        closed_at TEXT,
+        closed_reason TEXT
+    );
+    CREATE INDEX support_requests_requester ON support_requests (requester_key, status);
+    CREATE INDEX support_requests_member ON support_requests (guild_id, member_key, created_at);
+    CREATE INDEX support_requests_thread ON support_requests (thread_id);
+    CREATE INDEX support_requests_handle ON support_requests (guild_id, handle);
+    CREATE INDEX support_requests_activity ON support_requests (status, last_activity_at);
+    CREATE TABLE support_blocks (
+        guild_id INTEGER NOT NULL,
+        member_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, member_key)
+    );
+    CREATE TABLE support_pending (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        requester_key TEXT NOT NULL,
+        sealed_text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX support_pending_requester ON support_pending (requester_key);
+    """,
+]

@@ -1,0 +1,81 @@
+"""Pseudonyms, handles and the words Kindred uses in support requests (pure functions).
+
+Each request gets its own pseudonym from a keyed hash of the request's random id, so two
+requests of one member cannot be linked by name, and nobody without the key can compute it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+ADJECTIVES: tuple[str, ...] = (
+    "Gentle", "Quiet", "Brave", "Kind", "Calm", "Bright", "Steady", "Warm", "Soft", "Hopeful",
+    "Patient", "Curious", "Honest", "Tender", "Sunny", "Misty", "Silver", "Golden", "Mellow",
+    "Humble", "Cosy", "Clever", "Nimble", "Earnest", "Hardy", "Lucky", "Merry", "Peaceful",
+    "Sincere", "Thoughtful", "Wise", "Bold",
+)  # fmt: skip
+ANIMALS: tuple[str, ...] = (
+    "Otter", "Fox", "Heron", "Badger", "Owl", "Hare", "Wren", "Deer", "Seal", "Robin",
+    "Panda", "Koala", "Lynx", "Finch", "Turtle", "Dolphin", "Sparrow", "Beaver", "Swan",
+    "Moth", "Hedgehog", "Puffin", "Marten", "Crane", "Falcon", "Lark", "Salmon", "Wolf",
+    "Bear", "Raven", "Squirrel", "Whale",
+)  # fmt: skip
+
+STYLES: dict[str, str] = {
+    "listen": "Just listen, please",
+    "advice": "Advice welcome",
+    "either": "Listening or advice — either is fine",
+}
+TITLE_MAX = 100
+TEXT_MAX = 1800
+TEXT_MIN = 2
+REPLY_MAX = 1800
+IDLE_DAYS = 14
+
+
+def pseudonym_from_hash(digest: str) -> str:
+    """ "Gentle Otter · 4f2" from a hex digest (a keyed hash of the request's id)."""
+    adjective = ADJECTIVES[int(digest[0:4], 16) % len(ADJECTIVES)]
+    animal = ANIMALS[int(digest[4:8], 16) % len(ANIMALS)]
+    return f"{adjective} {animal} · {digest[8:11]}"
+
+
+def make_pseudonym(keyed_hash: Callable[..., str], request_uid: str) -> str:
+    return pseudonym_from_hash(keyed_hash("support-pseudonym", request_uid))
+
+
+def handle_of(text: str) -> str:
+    """The lookup form of a pseudonym as a moderator may type it.
+
+    "Gentle Otter · 4f2", "gentle otter 4f2", "Anonymous Gentle-Otter · 4F2" and "otter 4f2"
+    all give "otter 4f2": the animal and the code identify a request within a server.
+    """
+    words = [w for w in re.split(r"[^0-9a-z]+", text.casefold()) if w and w != "anonymous"]
+    animals = {a.casefold() for a in ANIMALS}
+    animal = next((w for w in words if w in animals), "")
+    code = next((w for w in reversed(words) if re.fullmatch(r"[0-9a-f]{3}", w)), "")
+    return f"{animal} {code}".strip()
+
+
+def style_label(style: str) -> str:
+    return STYLES.get(style, STYLES["either"])
+
+
+def attachment_lines(urls: list[str]) -> str:
+    """Attachments travel as links (Kindred does not copy files between people)."""
+    return "\n".join(f"📎 {url}" for url in urls)
+
+
+def relay_body(text: str, urls: list[str], *, limit: int = 1900) -> str:
+    """Message text plus attachment links, cut to fit one Discord message."""
+    body = text.strip()
+    links = attachment_lines(urls)
+    combined = f"{body}\n{links}".strip() if links else body
+    if len(combined) > limit:
+        combined = combined[: limit - 1] + "…"
+    return combined
+
+
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())

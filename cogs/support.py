@@ -1,0 +1,272 @@
+"""/support: anonymous support requests, answered by people, relayed both ways by DM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import guild_only, manage_messages_only, manage_server_only
+from bot.errors import UserFacingError
+from bot.privacy import DataArea
+from bot.support_names import STYLES, handle_of
+from bot.support_relay import SupportService
+from bot.support_views import DYNAMIC_ITEMS, RequestModal
+
+if TYPE_CHECKING:
+    from bot.app import KindredBot
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_SECONDS = 3600
+RESOURCES_MAX = 1500
+STYLE_CHOICES = [
+    app_commands.Choice(name="Just listen, please", value="listen"),
+    app_commands.Choice(name="Advice welcome", value="advice"),
+    app_commands.Choice(name="Either is fine", value="either"),
+]
+
+
+class SupportCog(commands.GroupCog, group_name="support"):
+    """Anonymous support requests."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        self.service = SupportService(bot)
+        self._sweeper: asyncio.Task[None] | None = None
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.privacy.register(
+            DataArea("support", self._export_member, self._forget_member, self._forget_guild)
+        )
+        self.bot.status_sources.append(self._status)
+        self.bot.setup_hints.append(
+            "`/support setup channel [responder_role]` — let members ask for support anonymously"
+        )
+        self._sweeper = asyncio.create_task(self._sweep_loop())
+
+    async def cog_unload(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.privacy.unregister("support")
+        if self._status in self.bot.status_sources:
+            self.bot.status_sources.remove(self._status)
+
+    # -- APIs other features call --------------------------------------------------
+
+    async def open_request_modal(
+        self, interaction: discord.Interaction[Any], guild_id: int, *, style: str = "either"
+    ) -> None:
+        """Answer ``interaction`` with the request form for ``guild_id``, or say why not."""
+        style = style if style in STYLES else "either"
+        try:
+            await self.service.check_can_request(guild_id, interaction.user.id)
+        except UserFacingError as refusal:
+            await interaction.response.send_message(refusal.message, ephemeral=True)
+            return
+        await interaction.response.send_modal(RequestModal(guild_id, style))
+
+    async def style_for_thread(self, thread_id: int) -> str | None:
+        """ "listen", "advice" or "either" for a support request's thread; None otherwise."""
+        request = await self.bot.store.support_request_by_thread(thread_id)
+        return request.style if request is not None else None
+
+    async def sweep(self, now: datetime) -> dict[str, int]:
+        """Close requests idle 14 days, delete closed ones past retention (tests call it)."""
+        return await self.service.sweep(now)
+
+    # -- commands --------------------------------------------------------------------
+
+    @app_commands.command(name="setup", description="Set the support channel (Manage Server)")
+    @app_commands.describe(
+        channel="Where anonymous requests are posted, each with its own thread",
+        responder_role="Who is pinged for new requests and may answer them (optional)",
+        resources="This server's crisis-resources text (default: Kindred's)",
+    )
+    @manage_server_only()
+    @guild_only()
+    async def setup(
+        self,
+        interaction: discord.Interaction[Any],
+        channel: discord.TextChannel,
+        responder_role: discord.Role | None = None,
+        resources: app_commands.Range[str, 20, RESOURCES_MAX] | None = None,
+    ) -> None:
+        """Set where anonymous requests go, who answers them, and the crisis resources."""
+        guild = interaction.guild
+        assert guild is not None  # guild_only
+        perms = channel.permissions_for(guild.me)
+        missing = [
+            label
+            for label, ok in (
+                ("View Channel", perms.view_channel),
+                ("Send Messages", perms.send_messages),
+                ("Embed Links", perms.embed_links),
+                ("Create Public Threads", perms.create_public_threads),
+                ("Send Messages in Threads", perms.send_messages_in_threads),
+                ("Manage Threads (to close requests)", perms.manage_threads),
+            )
+            if not ok
+        ]
+        if missing:
+            raise UserFacingError(
+                f"I can't run support requests in {channel.mention}: I'm missing "
+                + ", ".join(f"**{m}**" for m in missing)
+                + ". Give my role those permissions there and run this again."
+            )
+        if responder_role is not None and not (
+            responder_role.mentionable or perms.mention_everyone
+        ):
+            raise UserFacingError(
+                f"I can't mention **{responder_role.name}** in {channel.mention}. Make the role "
+                "mentionable (Server Settings → Roles) or give me **Mention @everyone, @here "
+                "and All Roles** there, then run this again."
+            )
+        await self.bot.store.save_support_config(
+            guild.id,
+            channel_id=channel.id,
+            responder_role_id=responder_role.id if responder_role else None,
+            resources=resources.strip() if resources else None,
+            now=self.bot.clock(),
+        )
+        who = (
+            f"**{responder_role.name}** is pinged and answers"
+            if responder_role
+            else ("anyone can answer")
+        )
+        await interaction.response.send_message(
+            f"Support requests are on: they're posted anonymously in {channel.mention}, each "
+            f"with its own thread; {who}. Members start one with `/support request`. "
+            + (
+                "Your crisis resources are saved."
+                if resources
+                else "Crisis resources: Kindred's default."
+            ),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="request", description="Ask for support anonymously")
+    @app_commands.describe(style="What would help most: being listened to, advice, or either")
+    @app_commands.choices(style=STYLE_CHOICES)
+    @guild_only()
+    async def request(
+        self,
+        interaction: discord.Interaction[Any],
+        style: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Ask for support without your name: people answer, and replies reach you by DM."""
+        assert interaction.guild_id is not None  # guild_only
+        await self.open_request_modal(
+            interaction, interaction.guild_id, style=style.value if style else "either"
+        )
+
+    @app_commands.command(
+        name="block", description="Stop the member behind a pseudonym from new requests"
+    )
+    @app_commands.describe(handle="The request's pseudonym, e.g. Gentle Otter · 4f2")
+    @manage_messages_only()
+    @guild_only()
+    async def block(self, interaction: discord.Interaction[Any], handle: str) -> None:
+        """Block whoever is behind a request's pseudonym, without learning who (Manage Messages)."""
+        assert interaction.guild_id is not None
+        wanted = handle_of(handle)
+        matches = (
+            await self.bot.store.support_requests_by_handle(interaction.guild_id, wanted)
+            if " " in wanted
+            else []
+        )
+        if len(matches) != 1:
+            raise UserFacingError(
+                f"I can't find one request called “{handle[:100]}” in this server. Copy the "
+                "pseudonym from the request, e.g. `Gentle Otter · 4f2`."
+            )
+        request = matches[0]
+        added = await self.bot.store.block_support_member(
+            interaction.guild_id, request.member_key, self.bot.clock()
+        )
+        await interaction.response.send_message(
+            (
+                f"Done: whoever is behind **{request.pseudonym}** can't open new support "
+                "requests in this server. Kindred doesn't know who it is and won't tell anyone."
+                if added
+                else f"The member behind **{request.pseudonym}** was already blocked here."
+            ),
+            ephemeral=True,
+        )
+
+    # -- events ------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None:
+            return
+        if message.guild is None and isinstance(message.channel, discord.DMChannel):
+            await self.service.on_requester_dm(message)
+        elif isinstance(message.channel, discord.Thread):
+            await self.service.on_thread_message(message)
+
+    async def _sweep_loop(self) -> None:
+        await self.bot.wait_until_ready()
+        while not self.bot.is_closed():
+            try:
+                await self.sweep(self.bot.clock())
+            except Exception:
+                log.exception("support sweep failed; will try again")
+            await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+
+    # -- privacy and status ------------------------------------------------------------
+
+    async def _export_member(self, user_id: int) -> Any:
+        service = self.service
+        requests = await self.bot.store.support_requests_of(service.requester_key(user_id))
+        blocked = await self.bot.store.support_blocked_in(
+            {g.id: service.member_key(g.id, user_id) for g in self.bot.guilds}
+        )
+        return {
+            "requests": [
+                {
+                    "server_id": str(r.guild_id),
+                    "pseudonym": r.pseudonym,
+                    "style": r.style,
+                    "status": r.status,
+                    "created_at": r.created_at.isoformat(),
+                    "last_activity_at": r.last_activity_at.isoformat(),
+                    "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+                    "thread_id": str(r.thread_id) if r.thread_id else None,
+                    "stored": "your id and DM channel id, sealed; the request text is not stored",
+                }
+                for r in requests
+            ],
+            "blocked_in_servers": [str(g) for g in blocked],
+        }
+
+    async def _forget_member(self, user_id: int) -> int:
+        return await self.bot.store.forget_support_requester(self.service.requester_key(user_id))
+
+    async def _forget_guild(self, guild_id: int) -> int:
+        return await self.bot.store.forget_support_guild(guild_id)
+
+    async def _status(self, guild_id: int) -> list[tuple[str, str]]:
+        config = await self.bot.store.support_config(guild_id)
+        if config is None:
+            return [("Support requests", "Not set up (`/support setup`).")]
+        open_count = await self.bot.store.count_open_support_requests(guild_id)
+        role = f" · responders <@&{config.responder_role_id}>" if config.responder_role_id else ""
+        return [
+            (
+                "Support requests",
+                f"<#{config.channel_id}>{role} · {open_count} open",
+            )
+        ]
+
+
+async def setup(bot: KindredBot) -> None:
+    await bot.add_cog(SupportCog(bot))

@@ -1,0 +1,160 @@
+"""Anonymity at rest and in logs: after a whole support flow, the requester is nowhere."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_support_flow import bot_dm, bot_said, open_request, request_id_of, setup_support
+
+from bot import log_privacy
+from bot.harness import ManualClock, SampleServer, running_kindred
+from bot.standin import StandIn
+
+
+@pytest.fixture(autouse=True)
+def _log_privacy() -> None:
+    log_privacy.install()
+
+
+def database_values(path: Path) -> list[str]:
+    """Every value of every column of every table, as text."""
+    db = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        values: list[str] = []
+        for table in tables:
+            for row in db.execute(f'SELECT * FROM "{table}"'):
+                values += [str(v) for v in row if v is not None]
+        return values
+    finally:
+        db.close()
+
+
+def raw_files(data_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()}
+
+
+async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> None:
+    standin = s.standin
+    await setup_support(s)
+    _, post = await open_request(s, s.alice, text="My name is not here. I feel lost.")
+    (thread,) = standin.threads_of(s.support)
+    await standin.post(s.bob, thread, "Thread reply from Bob")
+    await bot_dm(s, s.alice, "Thread reply from Bob")
+    click = await standin.click(s.bob, post, f"support:reply:{request_id_of(post)}")
+    modal = await click.response()
+    submit = await standin.submit_modal(
+        s.bob, s.support, modal["data"]["custom_id"], {"reply": "Button reply"}
+    )
+    await submit.response()
+    await submit.followup()
+    await bot_dm(s, s.alice, "Button reply")
+    await standin.dm(s.alice, "A DM answer from the requester")
+    await bot_said(s, thread, "A DM answer from the requester")
+    _, second = await open_request(s, s.alice, title="Another", text="I can't go on like this")
+    await standin.dm(s.alice, "Which one gets this?")
+    ask = await bot_dm(s, s.alice, "Which one is this message for?")
+    pick = ask["components"][0]["components"][1]["custom_id"]
+    chosen = await standin.click(s.alice, ask, pick)
+    await chosen.response()
+    await bot_said(s, standin.channel(int(second["id"])), "Which one gets this?")
+    welcome = next(m for m in standin.dms(s.alice) if "posted anonymously" in m["content"])
+    close = await standin.click(
+        s.alice, welcome, welcome["components"][0]["components"][0]["custom_id"]
+    )
+    await close.response()
+    await close.followup()
+    await bot_said(s, thread, "feels heard")
+    it = await standin.slash(s.alice, s.general, "kindred my-data")
+    await it.response()
+    await it.followup()
+    clock.advance(days=15)
+    await bot.get_cog("SupportCog").sweep(clock.now)
+
+
+async def test_requester_appears_nowhere_in_database_or_logs(
+    standin: StandIn, server: SampleServer, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    s = server
+    caplog.set_level(logging.DEBUG)
+    for name in ("discord", "discord.client", "discord.gateway", "discord.http", "aiosqlite"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    clock = ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    dm_channel_id = standin.dm_channel(s.alice).id
+    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+        await run_whole_flow(s, bot, clock)
+        assert bot.store.path is not None
+        during = database_values(bot.store.path)
+        files_during = raw_files(data_dir)
+    after = database_values(data_dir / "kindred.db")
+    secrets_ = {
+        "id": str(s.alice.id),
+        "name": s.alice.name,
+        "dm channel id": str(dm_channel_id),
+    }
+    # The flow really ran: the bot did see these values (so the scan can fail).
+    assert any(str(dm_channel_id) in c.path for c in standin.calls)
+    assert len([v for v in during if v.startswith("support-")]) == 0  # no plain purposes
+    for label, secret in secrets_.items():
+        for value in during + after:
+            assert secret not in value, f"requester {label} stored in the database: {value!r}"
+        for name, blob in files_during.items():
+            assert secret.encode() not in blob, f"requester {label} in {name}"
+    records = [r for r in caplog.records if not r.name.startswith("bot.standin")]
+    assert any(r.name.startswith("discord") for r in records)
+    assert any(r.levelno == logging.DEBUG for r in records)
+    for record in records:
+        line = record.getMessage()
+        for label, secret in secrets_.items():
+            assert secret not in line, f"requester {label} logged by {record.name}: {line!r}"
+    texts = (
+        "I feel lost",
+        "Thread reply from Bob",
+        "Button reply",
+        "A DM answer from the requester",
+        "Which one gets this?",
+        "can't go on like this",
+    )
+    for record in records:
+        for text in texts:
+            assert text not in record.getMessage(), f"support text logged by {record.name}"
+    for value in during + after:
+        assert not any(text in value for text in texts), "support text stored in plain text"
+    for label, secret in secrets_.items():
+        assert secret not in "\n".join(
+            line for line in caplog.text.splitlines() if "bot.standin" not in line
+        ), label
+
+
+async def test_my_data_and_forget_me_cover_support(
+    standin: StandIn, server: SampleServer, data_dir: Path
+) -> None:
+    s = server
+    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+        await setup_support(s)
+        _, post = await open_request(s, s.alice)
+        pseudonym = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+        mine = await bot.privacy.export_member(s.alice.id)
+        assert [r["pseudonym"] for r in mine["support"]["requests"]] == [pseudonym]
+        theirs = await bot.privacy.export_member(s.bob.id)
+        assert theirs["support"]["requests"] == []
+        it = await standin.slash(
+            s.moderator, s.general, "support block", options={"handle": pseudonym}
+        )
+        await it.response()
+        mine = await bot.privacy.export_member(s.alice.id)
+        assert mine["support"]["blocked_in_servers"] == [str(s.guild.id)]
+        json.dumps(mine)
+        counts = await bot.privacy.forget_member(s.alice.id)
+        assert counts["support"] == 1
+        assert (await bot.privacy.export_member(s.alice.id))["support"]["requests"] == []
+        await open_request(s, s.bob)
+        counts = await bot.privacy.forget_guild(s.guild.id)
+        assert counts["support"] >= 3  # bob's request, the block, the configuration
+        assert await bot.store.support_config(s.guild.id) is None

@@ -1,0 +1,73 @@
+"""Pseudonyms, handles and relay text: pure functions, tested with tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.sealing import Sealer
+from bot.support_names import (
+    ADJECTIVES,
+    ANIMALS,
+    handle_of,
+    make_pseudonym,
+    pseudonym_from_hash,
+    quote,
+    relay_body,
+    style_label,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "handle"),
+    [
+        ("Gentle Otter · 4f2", "otter 4f2"),
+        ("gentle otter 4f2", "otter 4f2"),
+        ("Anonymous · Gentle Otter · 4F2", "otter 4f2"),
+        ("  otter-4f2 ", "otter 4f2"),
+        ("Brave Hedgehog · a0c", "hedgehog a0c"),
+        ("4f2", "4f2"),
+        ("Nobody Here", ""),
+    ],
+)
+def test_handle_of(typed: str, handle: str) -> None:
+    assert handle_of(typed) == handle
+
+
+@pytest.mark.parametrize(
+    ("digest", "expected"),
+    [
+        ("000000004f2" + "0" * 53, f"{ADJECTIVES[0]} {ANIMALS[0]} · 4f2"),
+        ("00010002abc" + "0" * 53, f"{ADJECTIVES[1]} {ANIMALS[2]} · abc"),
+        ("ffffffff999" + "0" * 53, f"{ADJECTIVES[-1]} {ANIMALS[-1]} · 999"),
+    ],
+)
+def test_pseudonym_from_hash(digest: str, expected: str) -> None:
+    assert pseudonym_from_hash(digest) == expected
+
+
+def test_pseudonyms_depend_on_key_and_request_not_member() -> None:
+    one, other = Sealer(b"a" * 32), Sealer(b"b" * 32)
+    names = {make_pseudonym(one.keyed_hash, f"req{i}") for i in range(50)}
+    assert len(names) == 50  # two requests of one member get unrelated names
+    assert make_pseudonym(one.keyed_hash, "req1") == make_pseudonym(one.keyed_hash, "req1")
+    assert make_pseudonym(one.keyed_hash, "req1") != make_pseudonym(other.keyed_hash, "req1")
+    assert all(handle_of(n).count(" ") == 1 for n in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "urls", "limit", "expected"),
+    [
+        ("hello", [], 100, "hello"),
+        ("  hello  ", ["https://cdn/x.png"], 100, "hello\n📎 https://cdn/x.png"),
+        ("", ["https://cdn/x.png"], 100, "📎 https://cdn/x.png"),
+        ("abcdefghij", [], 5, "abcd…"),
+    ],
+)
+def test_relay_body(text: str, urls: list[str], limit: int, expected: str) -> None:
+    assert relay_body(text, urls, limit=limit) == expected
+
+
+def test_quote_and_styles() -> None:
+    assert quote("a\n\nb") == "> a\n>\n> b"
+    assert style_label("listen") == "Just listen, please"
+    assert style_label("unknown") == style_label("either")

@@ -1,0 +1,118 @@
+"""The support tables against a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.store import Store
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "kindred.db")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def add(store: Store, **overrides: Any) -> int:
+    values: dict[str, Any] = {
+        "guild_id": 1,
+        "channel_id": 10,
+        "style": "listen",
+        "pseudonym": "Gentle Otter · 4f2",
+        "handle": "otter 4f2",
+        "requester_sealed": "sealed-id",
+        "dm_sealed": "sealed-dm",
+        "requester_key": "rk",
+        "member_key": "mk",
+        "now": NOW,
+    }
+    values.update(overrides)
+    return await store.add_support_request(**values)
+
+
+async def test_config_upsert(store: Store) -> None:
+    assert await store.support_config(1) is None
+    await store.save_support_config(
+        1, channel_id=10, responder_role_id=None, resources=None, now=NOW
+    )
+    await store.save_support_config(1, channel_id=11, responder_role_id=5, resources="r", now=NOW)
+    config = await store.support_config(1)
+    assert config is not None
+    assert (config.channel_id, config.responder_role_id, config.resources) == (11, 5, "r")
+
+
+async def test_request_lifecycle(store: Store) -> None:
+    rid = await add(store)
+    await store.set_support_request_posted(rid, message_id=100, thread_id=100)
+    found = await store.support_request_by_thread(100)
+    assert found is not None and found.id == rid and found.is_open
+    assert [r.id for r in await store.open_support_requests_of("rk")] == [rid]
+    assert [r.id for r in await store.support_requests_by_handle(1, "otter 4f2")] == [rid]
+    assert await store.support_requests_by_handle(2, "otter 4f2") == []
+    assert await store.close_support_request(rid, NOW, "requester")
+    assert not await store.close_support_request(rid, NOW, "requester")  # a double click
+    assert await store.open_support_requests_of("rk") == []
+    assert await store.delete_support_closed_before(NOW) == 0
+    assert await store.delete_support_closed_before(NOW + timedelta(seconds=1)) == 1
+    assert await store.support_request(rid) is None
+
+
+async def test_counts_for_rate_limit_are_per_server_and_member(store: Store) -> None:
+    await add(store, now=NOW - timedelta(hours=25))
+    await add(store, now=NOW - timedelta(hours=2))
+    await add(store, guild_id=2)
+    await add(store, member_key="other")
+    since = NOW - timedelta(hours=24)
+    assert await store.count_support_requests_since(1, "mk", since) == 1
+    assert await store.count_support_requests_since(2, "mk", since) == 1
+
+
+async def test_idle_requests(store: Store) -> None:
+    old = await add(store, now=NOW - timedelta(days=15))
+    fresh = await add(store, now=NOW - timedelta(days=15))
+    await store.touch_support_request(fresh, NOW)
+    idle = await store.idle_support_requests(NOW - timedelta(days=14))
+    assert [r.id for r in idle] == [old]
+
+
+async def test_blocks(store: Store) -> None:
+    assert not await store.is_support_blocked(1, "mk")
+    assert await store.block_support_member(1, "mk", NOW)
+    assert not await store.block_support_member(1, "mk", NOW)
+    assert await store.is_support_blocked(1, "mk")
+    assert not await store.is_support_blocked(2, "mk")
+    assert await store.support_blocked_in({1: "mk", 2: "mk"}) == [1]
+
+
+async def test_pending_is_taken_once_and_expires(store: Store) -> None:
+    pid = await store.add_support_pending("rk", "sealed-text", NOW)
+    assert (await store.support_pending(pid)) is not None
+    taken = await store.take_support_pending(pid)
+    assert taken is not None and taken.sealed_text == "sealed-text"
+    assert await store.take_support_pending(pid) is None
+    await store.add_support_pending("rk", "x", NOW - timedelta(days=2))
+    assert await store.delete_support_pending_before(NOW - timedelta(days=1)) == 1
+
+
+async def test_forget_requester_and_guild(store: Store) -> None:
+    await add(store)
+    await add(store, guild_id=2)
+    await add(store, requester_key="someone else", member_key="se")
+    await store.add_support_pending("rk", "x", NOW)
+    assert await store.forget_support_requester("rk") == 3
+    await store.block_support_member(1, "se", NOW)
+    await store.save_support_config(
+        1, channel_id=10, responder_role_id=None, resources=None, now=NOW
+    )
+    assert await store.forget_support_guild(1) == 3
+    assert await store.count_open_support_requests(1) == 0
