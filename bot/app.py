@@ -14,6 +14,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from . import log_privacy
 from .clock import Clock, utc_now
 from .config import Settings
 from .errors import KindredTree
@@ -73,6 +74,8 @@ class KindredBot(commands.Bot):
         clock: Clock = utc_now,
         cogs: tuple[str, ...] = COGS,
     ) -> None:
+        # Libraries log payloads at DEBUG; keep identities and private text out of every line.
+        log_privacy.install()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=base_intents(),
