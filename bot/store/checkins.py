@@ -1,11 +1,289 @@
-"""SQL for the checkins feature (mixed into ``Store``)."""
+"""SQL for the checkins feature (mixed into ``Store``).
+
+A member's check-in subscription is an engine schedule (kind ``checkin``, no
+server) plus a ``checkin_members`` row; every check-in sent is a
+``checkin_deliveries`` row whose id the DM's buttons carry. Notes arrive here
+already sealed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
 import aiosqlite
+
+from .schedule_rows import dt_or_none, ts
+
+_MEMBER_COLUMNS = "member_id, home_guild_id, unreachable_at, notice_due, created_at, updated_at"
+_DELIVERY_COLUMNS = (
+    "id, member_id, source, local_date, sent_at, message_id, mood, skipped, answered_at, "
+    "note_sealed, noted_at"
+)
+
+
+@dataclass(frozen=True)
+class CheckinMember:
+    """Subscription state kept beside the schedule row."""
+
+    member_id: int
+    home_guild_id: int | None
+    unreachable_at: datetime | None  # set when Discord answered 50007 (DMs closed)
+    notice_due: bool  # the member has not yet been told about the closed DMs
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckinDelivery:
+    """One check-in sent (or being sent) and what the member answered."""
+
+    id: int
+    member_id: int
+    source: str  # 'scheduled' or 'now'
+    local_date: date | None
+    sent_at: datetime
+    message_id: int | None
+    mood: int | None
+    skipped: bool
+    answered_at: datetime | None
+    note_sealed: str | None
+    noted_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        """Still waiting for a mood or a skip."""
+        return self.mood is None and not self.skipped
+
+
+def _member(row: Any) -> CheckinMember:
+    return CheckinMember(
+        member_id=int(row[0]),
+        home_guild_id=row[1],
+        unreachable_at=dt_or_none(row[2]),
+        notice_due=bool(row[3]),
+        created_at=datetime.fromisoformat(row[4]),
+        updated_at=datetime.fromisoformat(row[5]),
+    )
+
+
+def _delivery(row: Any) -> CheckinDelivery:
+    return CheckinDelivery(
+        id=int(row[0]),
+        member_id=int(row[1]),
+        source=str(row[2]),
+        local_date=None if row[3] is None else date.fromisoformat(row[3]),
+        sent_at=datetime.fromisoformat(row[4]),
+        message_id=row[5],
+        mood=row[6],
+        skipped=bool(row[7]),
+        answered_at=dt_or_none(row[8]),
+        note_sealed=row[9],
+        noted_at=dt_or_none(row[10]),
+    )
 
 
 class CheckinStore:
     """Queries for the checkins feature."""
 
     db: aiosqlite.Connection
+
+    # -- subscription state ----------------------------------------------------
+
+    async def checkin_member(self, member_id: int) -> CheckinMember | None:
+        async with self.db.execute(
+            f"SELECT {_MEMBER_COLUMNS} FROM checkin_members WHERE member_id = ?", (member_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _member(row)
+
+    async def save_checkin_member(
+        self, member_id: int, home_guild_id: int | None, now: datetime
+    ) -> CheckinMember:
+        """(Re)start: reachable again; a server given replaces the home server, None keeps it."""
+        async with self.db.execute(
+            "INSERT INTO checkin_members (member_id, home_guild_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET "
+            "home_guild_id = COALESCE(excluded.home_guild_id, home_guild_id), "
+            "unreachable_at = NULL, notice_due = 0, updated_at = excluded.updated_at "
+            f"RETURNING {_MEMBER_COLUMNS}",
+            (member_id, home_guild_id, ts(now), ts(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None  # RETURNING always yields the written row
+        return _member(row)
+
+    async def mark_checkin_unreachable(self, member_id: int, now: datetime) -> None:
+        """Discord refused a DM (50007): remember it; tell the member after their next command."""
+        await self.db.execute(
+            "INSERT INTO checkin_members (member_id, unreachable_at, notice_due, created_at, "
+            "updated_at) VALUES (?, ?, 1, ?, ?) ON CONFLICT (member_id) DO UPDATE SET "
+            "unreachable_at = excluded.unreachable_at, notice_due = 1, "
+            "updated_at = excluded.updated_at",
+            (member_id, ts(now), ts(now), ts(now)),
+        )
+
+    async def take_checkin_notice(self, member_id: int) -> bool:
+        """True once per closed-DMs event: the caller tells the member now."""
+        async with self.db.execute(
+            "UPDATE checkin_members SET notice_due = 0 WHERE member_id = ? AND notice_due = 1 "
+            "RETURNING member_id",
+            (member_id,),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def checkin_notices_due(self) -> list[int]:
+        """Members still to be told that their DMs are closed."""
+        async with self.db.execute(
+            "SELECT member_id FROM checkin_members WHERE notice_due = 1"
+        ) as cur:
+            return [int(r[0]) for r in await cur.fetchall()]
+
+    async def delete_checkin_member(self, member_id: int) -> int:
+        async with self.db.execute(
+            "DELETE FROM checkin_members WHERE member_id = ?", (member_id,)
+        ) as cur:
+            return cur.rowcount
+
+    async def clear_checkin_home_guild(self, guild_id: int) -> int:
+        """A server's data is forgotten: members keep their check-ins, not the link to it."""
+        async with self.db.execute(
+            "UPDATE checkin_members SET home_guild_id = NULL WHERE home_guild_id = ?", (guild_id,)
+        ) as cur:
+            return cur.rowcount
+
+    # -- deliveries ------------------------------------------------------------
+
+    async def start_checkin_delivery(
+        self, member_id: int, source: str, local_date: date | None, now: datetime
+    ) -> int:
+        """The id the DM's buttons will carry; a scheduled date retried after a crash reuses
+        its unsent row."""
+        if source == "scheduled" and local_date is not None:
+            async with self.db.execute(
+                "UPDATE checkin_deliveries SET sent_at = ? WHERE id = (SELECT id FROM "
+                "checkin_deliveries WHERE member_id = ? AND source = 'scheduled' "
+                "AND local_date = ? AND message_id IS NULL ORDER BY id DESC LIMIT 1) "
+                "RETURNING id",
+                (ts(now), member_id, local_date.isoformat()),
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None:
+                return int(row[0])
+        async with self.db.execute(
+            "INSERT INTO checkin_deliveries (member_id, source, local_date, sent_at) "
+            "VALUES (?, ?, ?, ?) RETURNING id",
+            (member_id, source, None if local_date is None else local_date.isoformat(), ts(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def set_checkin_message(self, delivery_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE checkin_deliveries SET message_id = ? WHERE id = ?", (message_id, delivery_id)
+        )
+
+    async def unsent_checkin(self, member_id: int, local_date: date) -> CheckinDelivery | None:
+        async with self.db.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries WHERE member_id = ? "
+            "AND source = 'scheduled' AND local_date = ? AND message_id IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (member_id, local_date.isoformat()),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _delivery(row)
+
+    async def discard_checkin_delivery(self, delivery_id: int) -> None:
+        """The DM was never sent: drop the row (a sent one is never discarded)."""
+        await self.db.execute(
+            "DELETE FROM checkin_deliveries WHERE id = ? AND message_id IS NULL", (delivery_id,)
+        )
+
+    async def checkin_delivery(self, delivery_id: int) -> CheckinDelivery | None:
+        async with self.db.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries WHERE id = ?", (delivery_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _delivery(row)
+
+    async def answer_checkin(
+        self, delivery_id: int, member_id: int, mood: int, now: datetime
+    ) -> bool:
+        """Record the mood once; False if the check-in is not this member's or not open."""
+        return await self._answer(
+            "mood = ?", (mood,), delivery_id, member_id, now, "mood IS NULL AND skipped = 0"
+        )
+
+    async def skip_checkin(self, delivery_id: int, member_id: int, now: datetime) -> bool:
+        return await self._answer(
+            "skipped = 1", (), delivery_id, member_id, now, "mood IS NULL AND skipped = 0"
+        )
+
+    async def _answer(
+        self,
+        assignment: str,
+        args: tuple[Any, ...],
+        delivery_id: int,
+        member_id: int,
+        now: datetime,
+        condition: str,
+    ) -> bool:
+        async with self.db.execute(
+            f"UPDATE checkin_deliveries SET {assignment}, answered_at = ? "
+            f"WHERE id = ? AND member_id = ? AND {condition} RETURNING id",
+            (*args, ts(now), delivery_id, member_id),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def save_checkin_note(
+        self, delivery_id: int, member_id: int, sealed_note: str, now: datetime
+    ) -> bool:
+        async with self.db.execute(
+            "UPDATE checkin_deliveries SET note_sealed = ?, noted_at = ? "
+            "WHERE id = ? AND member_id = ? RETURNING id",
+            (sealed_note, ts(now), delivery_id, member_id),
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def previous_checkin_mood(self, member_id: int, before_id: int) -> int | None:
+        """The member's answer before check-in ``before_id`` (skips do not count)."""
+        async with self.db.execute(
+            "SELECT mood FROM checkin_deliveries WHERE member_id = ? AND id < ? "
+            "AND mood IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (member_id, before_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else int(row[0])
+
+    async def checkin_deliveries_for(
+        self, member_id: int, *, limit: int | None = None
+    ) -> list[CheckinDelivery]:
+        """The member's sent check-ins, oldest first (the most recent ``limit``)."""
+        sql = (
+            f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries "
+            "WHERE member_id = ? AND message_id IS NOT NULL ORDER BY id DESC"
+        )
+        args: list[Any] = [member_id]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        async with self.db.execute(sql, args) as cur:
+            rows = await cur.fetchall()
+        return [_delivery(r) for r in reversed(list(rows))]
+
+    async def forget_checkins(self, member_id: int) -> int:
+        """Every check-in row of the member: answers, notes and subscription state."""
+        async with self.db.execute(
+            "DELETE FROM checkin_deliveries WHERE member_id = ?", (member_id,)
+        ) as cur:
+            count = cur.rowcount
+        return count + await self.delete_checkin_member(member_id)
+
+    async def delete_checkins_before(self, cutoff: datetime) -> int:
+        """Retention: answers and notes are kept 365 days (DESIGN.md)."""
+        async with self.db.execute(
+            "DELETE FROM checkin_deliveries WHERE sent_at < ?", (ts(cutoff),)
+        ) as cur:
+            return cur.rowcount
