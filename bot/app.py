@@ -188,6 +188,8 @@ class KindredBot(commands.Bot):
         self, interaction: discord.Interaction[Any], command: Any
     ) -> None:
         """After any command, tell the member what a feature needs them to know, privately."""
+        if self.is_closed():
+            return  # shutting down: the store may already be closing
         for notice in self.member_notices:
             try:
                 text = await notice(interaction.user.id)
