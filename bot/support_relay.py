@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from .errors import UserFacingError
+from .sealing import SealingError
 from .store.support import SupportConfig, SupportRequest
 from .support_names import IDLE_DAYS, handle_of, make_pseudonym, quote, relay_body, style_label
 
@@ -221,8 +222,14 @@ class SupportService:
             return False
 
     async def _dm(
-        self, dm: discord.abc.Messageable, content: str, *, view: discord.ui.View | None = None
+        self,
+        dm: discord.abc.Messageable | None,
+        content: str,
+        *,
+        view: discord.ui.View | None = None,
     ) -> bool:
+        if dm is None:
+            return False
         try:
             if view is None:
                 await dm.send(content, allowed_mentions=discord.AllowedMentions.none())
@@ -237,9 +244,18 @@ class SupportService:
             log.warning("a DM to a requester failed: %s", exc.code)
             return False
 
-    def requester_dm(self, request: SupportRequest) -> discord.abc.Messageable:
-        """The requester's DM channel, opened from its sealed id (no lookup by user)."""
-        dm_id = int(self.bot.sealer.open(request.dm_sealed or "", purpose=SEAL_DM))
+    def requester_dm(self, request: SupportRequest) -> discord.abc.Messageable | None:
+        """The requester's DM channel, opened from its sealed id (no lookup by user).
+
+        None when the request was sealed with an earlier key (``--accept-new-key``): its
+        requester can no longer be reached, which is what a new key is documented to lose.
+        """
+        try:
+            dm_id = int(self.bot.sealer.open(request.dm_sealed or "", purpose=SEAL_DM))
+        except (SealingError, ValueError):
+            log.warning("request %s was sealed with an earlier key: its requester is unreachable",
+                        request.id)  # fmt: skip
+            return None
         return self.bot.get_partial_messageable(dm_id, type=discord.ChannelType.private)
 
     async def thread_of(self, request: SupportRequest) -> discord.Thread | None:
@@ -310,8 +326,8 @@ class SupportService:
         if not delivered:
             await self.say(
                 message.channel,
-                "I couldn't pass that on right now: their DMs are closed. It will be here "
-                "in the thread if they come back.",
+                "I couldn't pass that on: their DMs are closed, or this request can no "
+                "longer reach them. It stays here in the thread if they come back.",
             )
 
     async def on_requester_dm(self, message: discord.Message) -> None:
@@ -350,7 +366,11 @@ class SupportService:
         pending = await self.bot.store.take_support_pending(pending_id)
         if pending is None:
             return False
-        text = self.bot.sealer.open(pending.sealed_text, purpose=SEAL_PENDING)
+        try:
+            text = self.bot.sealer.open(pending.sealed_text, purpose=SEAL_PENDING)
+        except SealingError:  # sealed before a key change: the text is lost, say so
+            await self._dm(dm, "I couldn't pass that message on; please send it again.")
+            return False
         return await self._deliver_dm(dm, request, text, [])
 
     # -- closing ------------------------------------------------------------------
