@@ -78,6 +78,8 @@ DETECTION_LISTS = (
     "minimizing_weak",
     "minimizing_exempt",
     "self_turn",
+    "relate",
+    "topic_switch",
     "topic_change",
 )
 DETECTION_THRESHOLDS = ("share", "fixing", "minimizing", "hijacking")

@@ -7,9 +7,12 @@ conservative: a false nudge tells a kind member they did something wrong, a miss
 nothing, so every rule that can fire has counter-rules that cancel it.
 
 - **Share**: a first-person message whose disclosure markers ("I've been struggling", "my
-  anxiety") and feeling words ("lonely", "exhausted") add up to the ``share`` threshold, minus
-  banter and logistics ("lol", "does anyone know", "ranked"). A share may ask for ideas ("any
-  advice?"), unless it also says it is "just venting".
+  anxiety") and feeling and hard-event words ("lonely", "in the icu") add up to the ``share``
+  threshold, minus banter and logistics ("lol", "does anyone know", "ranked"). Structure
+  helps: a clause with the writer as subject and a strong feeling word beside it counts extra,
+  a clause that drops the "I" ("feeling so low", "been crying") gets it back, and different
+  feeling words inside one long clause each count. A share may ask for ideas ("any advice?"),
+  unless it also says it is "just venting".
 - **Fixing**: advice the sharer did not ask for ("you should", "have you tried", a clause that
   opens with an imperative like "just block him"). Supportive uses of the same words ("you
   shouldn't have to deal with that", "call me anytime") are exempt clause by clause;
@@ -19,8 +22,11 @@ nothing, so every rule that can fire has counter-rules that cancel it.
   it ("sorry, but at least…" still shrinks the share); quantity uses ("at least a year") and
   validating uses ("it's okay to cry") are exempt.
 - **Hijacking**: the reply opens with a turn to oneself ("same, I…", "that reminds me of when
-  I…") and stays there (several first-person words, none addressed to the sharer), or changes
-  the subject ("anyway", "did you guys see the game"), without acknowledging the share.
+  I…", or after an interjection: "nice, i quit smoking too…") and stays there (several
+  first-person words, none addressed to the sharer), or changes the subject ("anyway", "did
+  you guys see the game"), or one-ups ("that's nothing, my…"), without acknowledging the
+  share. A "me too" opener ("i know how you feel, …") followed by one's own story is the turn
+  itself, so it neither offsets the turn nor counts as addressing the sharer.
 
 Nothing here logs the text it is given.
 """
@@ -60,10 +66,35 @@ SECOND_PERSON = frozenset(
 )
 # A share is about the writer; "we lost our dog" counts, a bare "the server is down" does not.
 _SHARE_PERSON = FIRST_PERSON | FIRST_PERSON_PLURAL
+# A clause with the writer as subject and an affect word adds this much, at most this often.
+SELF_AFFECT_WEIGHT = 0.5
+SELF_AFFECT_CAP = 2
+# A share with no first-person word needs this much more than the threshold.
+IMPLICIT_SUBJECT_EXTRA = 1.0
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Verbs a chat clause opens with when the writer dropped "I", and the subject they imply.
+_DROPPED_SUBJECT: Mapping[str, str] = MappingProxyType(
+    {
+        **dict.fromkeys(_words("feeling struggling dealing trying having losing getting"), "im"),
+        **dict.fromkeys(_words("starting going"), "im"),
+        "been": "ive",
+        **dict.fromkeys(_words("had got found failed cant couldnt didnt havent hate miss"), "i"),
+        **dict.fromkeys(_words("missed keep kept wish feel felt broke cried quit relapsed"), "i"),
+        **dict.fromkeys(_words("woke barely"), "i"),
+    }
+)
 # A turn to oneself needs this many first-person words, in a reply of at least this many words,
 # before it reads as a story of one's own rather than a quick "same here".
 SELF_FOCUS_WORDS = 2
 SELF_STORY_LENGTH = 8
+LONG_STORY_LENGTH = 20
+# An opening clause this short is an interjection ("nice", "omg same"), not yet the turn.
+INTERJECTION_WORDS = 2
 # Content words two messages must share for a topic change to count as staying on topic.
 ON_TOPIC_WORDS = 2
 _STOPWORD_TEXT = """
@@ -137,25 +168,49 @@ class ReplyVerdict:
 
 def detect_share(text: str, config: DetectionConfig) -> ShareSignal:
     """Whether ``text`` discloses something personal or painful, and whether it asks for ideas."""
-    parsed = split_clauses(text)
-    words = parsed.joined.split()
-    clauses = parsed.clauses
+    clauses = tuple(_with_subject(c) for c in split_clauses(text).clauses)
+    words = " ".join(clauses).split()
     score = sum(
         config.phrases(name).score(clauses)
-        for name in (
-            "share_disclosure",
-            "share_subject",
-            "share_feeling",
-            "share_feeling_weak",
-            "share_against",
-        )
+        for name in ("share_disclosure", "share_subject", "share_against")
     )
-    is_share = (
-        len(words) >= 2
-        and any(w in _SHARE_PERSON for w in words)
-        and score >= config.threshold("share")
-    )
+    # feeling words add up even within one long clause ("my grandma doesn't remember my name
+    # anymore" is one clause with two cues)
+    for name in ("share_feeling", "share_feeling_weak"):
+        phrases = config.phrases(name)
+        score += phrases.weight * phrases.distinct_hits(clauses)
+    score += _self_affect_score(clauses, config)
+    threshold = config.threshold("share")
+    # "first christmas alone since the divorce" drops the "I" but is plainly about the writer;
+    # without a first-person word the evidence must be stronger.
+    personal = any(w in _SHARE_PERSON for w in words) or score >= threshold + IMPLICIT_SUBJECT_EXTRA
+    is_share = len(words) >= 2 and personal and score >= threshold
     return ShareSignal(is_share=is_share, score=score, advice_wanted=asks_for_advice(text, config))
+
+
+def _with_subject(clause: str) -> str:
+    """Chat drops the "I" ("been so tired lately", "feeling really low", "got dumped"): put it
+    back, so a clause that opens with such a verb reads like the first-person clause it is."""
+    first, _, rest = clause.partition(" ")
+    subject = _DROPPED_SUBJECT.get(first)
+    if subject is None or not rest:
+        return clause
+    return f"{subject} {clause}"
+
+
+def _self_affect_score(clauses: tuple[str, ...], config: DetectionConfig) -> float:
+    """Clauses where the writer is the subject and a feeling or hard event sits beside it
+    ("i'm so angry i could cry", "my brother is in the icu"): the structure of a disclosure,
+    whatever the exact wording."""
+    if config.phrases("share_against").any(clauses):
+        return 0.0  # banter ("i'm in mourning lmao") gets no help from structure
+    affect = config.phrases("share_feeling")
+    hits = sum(
+        1
+        for clause in clauses
+        if any(w in _SHARE_PERSON for w in clause.split()) and affect.clause_matches(clause)
+    )
+    return SELF_AFFECT_WEIGHT * min(hits, SELF_AFFECT_CAP)
 
 
 def asks_for_advice(text: str, config: DetectionConfig) -> bool:
@@ -179,7 +234,7 @@ def classify_reply(
     is_advice = advice >= config.threshold("fixing")
     fixing = 0.0 if config.phrases("permission").any(clauses) else advice - acknowledgement
     minimizing = _minimizing_score(clauses, config)
-    hijacking = _hijacking_score(share, parsed, config) - acknowledgement
+    hijacking = _hijacking_score(share, parsed, config)
 
     kind: Kind | None = None
     score = max(fixing, minimizing, hijacking)
@@ -208,21 +263,49 @@ def _minimizing_score(clauses: tuple[str, ...], config: DetectionConfig) -> floa
 
 
 def _hijacking_score(share: str, reply: Clauses, config: DetectionConfig) -> float:
+    """How far the reply turns away from the share, net of any acknowledgement in it."""
+    opening = _opening(reply.clauses)
+    # "i know how you feel, ..." opening a story of one's own is the turn, not an
+    # acknowledgement: its clause neither offsets the turn nor counts as addressing the sharer.
+    relate = config.phrases("relate")
+    rest = tuple(
+        _strip(clause, relate) if i < len(opening) else clause
+        for i, clause in enumerate(reply.clauses)
+    )
+    related = rest[: len(opening)] != opening
     words = reply.joined.split()
     first = sum(1 for w in words if w in FIRST_PERSON or w in FIRST_PERSON_PLURAL)
-    second = sum(1 for w in words if w in SECOND_PERSON)
+    second = sum(1 for w in " ".join(rest).split() if w in SECOND_PERSON)
     score = 0.0
     # A turn to oneself only counts when the reply stays with the replier: several
-    # first-person words and nothing addressed to the sharer ("same, you'll get through it"
-    # is solidarity, not a hijack).
-    if first >= SELF_FOCUS_WORDS and second == 0 and len(words) >= SELF_STORY_LENGTH:
+    # first-person words (or one, in a long story about "my cousin") and nothing addressed to
+    # the sharer ("same, you'll get through it" is solidarity, not a hijack).
+    self_focused = first >= SELF_FOCUS_WORDS or (first >= 1 and len(words) >= LONG_STORY_LENGTH)
+    if self_focused and second == 0 and len(words) >= SELF_STORY_LENGTH:
         # only the opening counts: "same, I…" turns away at once; a story that comes after
         # "I'm so sorry" or a question to the sharer is offered, not taken
-        score += config.phrases("self_turn").score(reply.clauses[:1])
+        turn = config.phrases("self_turn").score(opening)
+        score += max(turn, 1.0 if related else 0.0)
     topic = config.phrases("topic_change").score(reply.clauses)
     if topic > 0 and len(_content_words(share) & _content_words(reply.joined)) < ON_TOPIC_WORDS:
         score += topic
-    return score
+    score = max(score, config.phrases("topic_switch").score(reply.clauses))
+    return score - config.phrases("acknowledgement").score(rest)
+
+
+def _strip(clause: str, phrases: PhraseSet) -> str:
+    """``clause`` without the words ``phrases`` match in it."""
+    for pattern in phrases.patterns:
+        clause = pattern.sub(" ", clause)
+    return " ".join(clause.split())
+
+
+def _opening(clauses: tuple[str, ...]) -> tuple[str, ...]:
+    """The clause a reply opens with; after a bare interjection ("nice,", "yes lol.") the
+    next one too, since that is where the turn happens."""
+    if len(clauses) > 1 and len(clauses[0].split()) <= INTERJECTION_WORDS:
+        return clauses[:2]
+    return clauses[:1]
 
 
 def _content_words(text: str) -> set[str]:

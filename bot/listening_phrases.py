@@ -110,6 +110,8 @@ FILLERS = (
     "imo",
     "imho",
     "please",
+    "pls",
+    "just",
     "omg",
     "lol",
     "really",
@@ -223,6 +225,20 @@ class PhraseSet:
             if i not in skipped and self.clause_matches(clause)
         )
         return min(count, self.cap)
+
+    def distinct_hits(self, clauses: Iterable[str]) -> int:
+        """How many different things the list matches in the clauses (overlapping matches,
+        like "lost" inside "lost my", and repeats count once), capped: for lists whose words
+        add up even inside one long clause."""
+        found: set[str] = set()
+        for clause in clauses:
+            spans = sorted(m.span() for p in self.patterns for m in p.finditer(clause))
+            end = -1
+            for start, stop in spans:
+                if start >= end:
+                    found.add(clause[start:stop])  # the same word twice ("😭😭") counts once
+                end = max(end, stop)
+        return min(len(found), self.cap)
 
     def score(self, clauses: Iterable[str], *, skip: Iterable[int] = ()) -> float:
         return self.weight * self.hits(clauses, skip=skip)

@@ -13,10 +13,10 @@ Rules, in the order they apply to a message:
    plain message in the channel while its window is the latest one open) belongs to that share.
    - From the sharer: a follow-up. It never nudges; if it asks for ideas ("any advice?"),
      fixing is off for that share from then on.
-   - From anyone else: one of the share's next ``max_replies`` replies, classified. At most
-     one nudge per replier per share. ``pile_on_after`` advice replies in a row (sharer
-     follow-ups do not break the run) earn one pile-on nudge per share, to the replier who
-     tipped it over, instead of a fixing nudge. When the sharer welcomed advice, neither
+   - From anyone else: one of the share's next ``max_replies`` replies (8 by default),
+     classified. At most one nudge per replier per share. ``pile_on_after`` advice replies in
+     a row (sharer follow-ups do not break the run) earn one pile-on nudge per share, to the
+     replier who tipped it over, instead of a fixing nudge. When the sharer welcomed advice, neither
      fixing nor pile-on is nudged: answering a request for ideas is not piling on.
 3. Otherwise a message that is a share opens a new window.
 """
@@ -75,7 +75,7 @@ class ListeningTracker:
         config: DetectionConfig,
         *,
         window: timedelta = timedelta(minutes=30),
-        max_replies: int = 6,
+        max_replies: int = 8,
         pile_on_after: int = 3,
     ) -> None:
         if window <= timedelta(0):

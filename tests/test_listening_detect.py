@@ -258,3 +258,86 @@ def test_config_from_a_detection_file(tmp_path: Path) -> None:
     )
     config = DetectionConfig.from_file(path)
     assert classify_reply(SHARE, "chin up", config, advice_welcome=False).kind == "minimizing"
+
+
+# -- general patterns (second pass) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # chat drops the "I": the clause still reads as first person
+        "feeling really low today, didn't get out of bed until 3pm",
+        "been having really dark thoughts lately and it scares me",
+        # several cues inside one long clause add up
+        "my grandma doesn't remember my name anymore",
+        "my girlfriend said she needs a break and moved back to her parents",
+        # hard events with the writer as subject
+        "my little brother got hit by a car last night and he's in the icu",
+        "i came out to my dad and he hasn't spoken to me since",
+    ],
+)
+def test_share_structures(config: DetectionConfig, text: str) -> None:
+    assert detect_share(text, config).is_share
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cat knocked my coffee over again 😭",
+        "heartbroken about the finals, we were so close 😭😭",
+        "failed my quiz but whatever, it was only 2% of the grade",
+        "feeling nostalgic, what were your favorite games as kids?",
+        "lost my keys AGAIN, i hate myself lol",
+    ],
+)
+def test_everyday_complaints_are_not_shares(config: DetectionConfig, text: str) -> None:
+    assert not detect_share(text, config).is_share
+
+
+def test_distinct_hits_count_different_matches_once() -> None:
+    phrases = PhraseSet(phrases=("lost", "lost my", "emojicry", "alone"), cap=5)
+    clauses = split_clauses("lost my keys 😭😭 and i'm alone").clauses
+    assert phrases.distinct_hits(clauses) == 3  # "lost my", one crying emoji, "alone"
+    assert phrases.hits(clauses) == 1  # one clause
+
+
+DAD = "my dad passed away last week and i can't stop crying. i feel so alone"
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        # kind imperatives and offers are not advice
+        ("hang in there, we're all rooting for you", None),
+        ("drop me a message whenever, i'm around", None),
+        ("cry as much as you need to", None),
+        ("stay as long as you like here, this is a safe spot", None),
+        ("if it ever gets worse please call or text 988, we're here too", None),
+        ("you could always come hang in the voice channel if you want company", None),
+        # advice by structure: modal second person, "i'd", imperative openers
+        ("you really should talk to a lawyer about this", "fixing"),
+        ("personally i'd quit and never look back", "fixing"),
+        ("set some boundaries with her", "fixing"),
+        ("what if you just asked her directly", "fixing"),
+        # dismissal structures
+        ("could've been so much worse tbh", "minimizing"),
+        ("you're making it a bigger deal than it is", "minimizing"),
+        ("it's really not that serious", "minimizing"),
+        ("it's totally okay to not be okay", None),
+        ("people who say it's not a big deal have never been through it", None),
+        # "me too" openings that stay on the replier are the turn itself
+        (
+            "i know how you feel, i failed mine three times and my instructor yelled at me",
+            "hijacking",
+        ),
+        ("me too honestly, i'm 26 and i still just take the bus everywhere", "hijacking"),
+        ("same thing happened to me and i just want you to know you're not alone", None),
+        ("i understand. that's so frustrating, and you're not stupid at all", None),
+        # explicit switches count even when a word is shared
+        ("speaking of dads, mine just got remarried lol", "hijacking"),
+        ("anyway, i'm here if you need anything", None),
+    ],
+)
+def test_general_reply_patterns(config: DetectionConfig, reply: str, kind: str | None) -> None:
+    assert classify_reply(DAD, reply, config, advice_welcome=False).kind == kind

@@ -238,3 +238,12 @@ def test_memory_is_bounded(config: DetectionConfig, monkeypatch: pytest.MonkeyPa
 def test_bad_settings(config: DetectionConfig, kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ListeningTracker(config, **kwargs)  # type: ignore[arg-type]
+
+
+def test_by_default_the_first_eight_replies_are_judged(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    for author in range(2, 9):  # seven kind replies
+        assert chat.say(author, "sending hugs") == []
+    assert kinds(chat.say(9, ADVICE)) == ["fixing"]  # the eighth is still judged
+    assert chat.say(10, "at least you're free now") == []  # the ninth is not
