@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import re
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .app import KindredBot, quiet_voice_warnings
+from .clock import relative
 from .harness import ManualClock, SampleServer, build_sample_server, running_kindred
 from .standin import StandIn
 from .transcript import Transcript
@@ -73,6 +75,48 @@ class Demo:
 
 Scene = Callable[[Demo], Awaitable[None]]
 
+_CHANNEL = re.compile(r"<#([0-9]+)>")
+_ROLE = re.compile(r"<@&([0-9]+)>")
+_USER = re.compile(r"<@!?([0-9]+)>")
+_TIME = re.compile(r"<t:(-?[0-9]+)(?::([tTdDfFR]))?>")
+
+
+def markup_resolver(standin: StandIn, clock: ManualClock) -> Callable[[str], str]:
+    """Show mentions and timestamps as a Discord client renders them."""
+    world = standin.world
+
+    def channel(match: re.Match[str]) -> str:
+        for guild in world.guilds.values():
+            found = guild.channels.get(int(match[1]))
+            if found is not None:
+                return f"#{found.name}"
+        return "#unknown-channel"
+
+    def role(match: re.Match[str]) -> str:
+        for guild in world.guilds.values():
+            found = guild.roles.get(int(match[1]))
+            if found is not None:
+                return f"@{found.name}"
+        return "@unknown-role"
+
+    def user(match: re.Match[str]) -> str:
+        found = world.users.get(int(match[1]))
+        return f"@{found.name}" if found is not None else "@unknown-user"
+
+    def timestamp(match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match[1]), tz=UTC)
+        if match[2] == "R":
+            return relative(moment, clock())
+        return moment.strftime("%a %d %b %Y, %H:%M UTC")
+
+    def resolve(text: str) -> str:
+        text = _CHANNEL.sub(channel, text)
+        text = _ROLE.sub(role, text)
+        text = _USER.sub(user, text)
+        return _TIME.sub(timestamp, text)
+
+    return resolve
+
 
 def discover_scenes() -> list[tuple[int, str, Scene]]:
     from . import demo_scenes
@@ -85,18 +129,18 @@ def discover_scenes() -> list[tuple[int, str, Scene]]:
 
 
 async def run_demo(*, verbose: bool = False, echo: bool = True) -> Transcript:
-    # The transcript is the output; logs only for problems (or everything with --verbose).
+    # The transcript is the output; logs only for errors (or everything with --verbose).
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=logging.INFO if verbose else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",
     )
     quiet_voice_warnings()
     started = time.monotonic()
-    t = Transcript(echo=echo)
-    t.add("Kindred demo: the real bot, logged into a local Discord stand-in (no network).")
     clock = ManualClock(DEMO_START)
     with tempfile.TemporaryDirectory(prefix="kindred-demo-") as tmp:
         async with StandIn(message_content=True) as standin:
+            t = Transcript(echo=echo, resolve=markup_resolver(standin, clock))
+            t.add("Kindred demo: the real bot, logged into a local Discord stand-in (no network).")
             server = build_sample_server(standin)
             async with running_kindred(standin, Path(tmp) / "data", clock=clock) as bot:
                 t.note(

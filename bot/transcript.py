@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 WIDTH = 88
@@ -48,11 +49,14 @@ def render_message(message: dict[str, Any]) -> str:
 class Transcript:
     """What each person sees, in order; printed by the demo, searched by its test."""
 
-    def __init__(self, *, echo: bool = True) -> None:
+    def __init__(self, *, echo: bool = True, resolve: Callable[[str], str] | None = None) -> None:
         self.lines: list[str] = []
         self.echo = echo
+        # Turns Discord markup (<#id>, <@id>, <t:unix:R>) into what a client shows.
+        self.resolve = resolve or (lambda text: text)
 
     def add(self, line: str) -> None:
+        line = self.resolve(line)
         self.lines.append(line)
         if self.echo:
             sys.stdout.write(line + "\n")

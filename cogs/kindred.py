@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EMBED_COLOUR = discord.Colour.from_rgb(120, 144, 156)
+# What each scheduler row kind is called in /kindred status.
+KIND_LABELS = {
+    "prompt": "Daily prompt",
+    "listening_tip": "Weekly listening tip",
+    "checkin": "Check-in",
+}
 
 
 def privacy_text(retention_days: int) -> str:
@@ -197,12 +203,12 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
         embed = discord.Embed(title="Kindred status", colour=EMBED_COLOUR)
         embed.add_field(name="Scheduler", value=engine_line, inline=False)
         due_lines = [
-            f"{s.kind}: {discord.utils.format_dt(s.next_due_at, 'f')} "
+            f"{KIND_LABELS.get(s.kind, s.kind)}: {discord.utils.format_dt(s.next_due_at, 'f')} "
             f"({relative(s.next_due_at, now)})"
             for s in schedules
             if s.next_due_at is not None
         ]
-        paused = [s.kind for s in schedules if s.next_due_at is None]
+        paused = [KIND_LABELS.get(s.kind, s.kind) for s in schedules if s.next_due_at is None]
         if paused:
             due_lines.append("paused: " + ", ".join(paused))
         embed.add_field(

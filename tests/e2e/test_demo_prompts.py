@@ -8,7 +8,7 @@ import bot.demo
 async def test_demo_shows_the_prompt_scene() -> None:
     transcript = await bot.demo.run_demo(echo=False)
     text = transcript.text
-    assert "Daily prompt set: <#" in text
+    assert "Daily prompt set: #general" in text
     assert "Daily prompt · Mon 23 Nov" in text
     assert "Kindred started a thread:" in text
     assert "A stranger held the door" in text
