@@ -92,3 +92,12 @@ async def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
         assert await copy.integrity_problems() == []
     finally:
         await copy.close()
+
+
+def test_every_feature_migration_is_numbered_exactly_once() -> None:
+    from bot.store.migrations import FEATURE_MODULES
+
+    for module in FEATURE_MODULES:
+        for script in module.MIGRATIONS:
+            assert sum(script is m for m in MIGRATIONS) == 1, module.__name__
+    assert len(set(map(id, MIGRATIONS))) == len(MIGRATIONS)

@@ -70,12 +70,15 @@ _FOUNDATION: list[str] = [
     """,
 ]
 
-# While features are built side by side, each keeps its migrations in its own
-# module; before a release they are numbered here once, for good.
+# The one numbered sequence. A feature keeps its scripts in its own module; each
+# new script is appended there AND here, at the end, with the next number.
 MIGRATIONS: list[str] = [
-    *_FOUNDATION,
-    *prompts_schema.MIGRATIONS,
-    *support_schema.MIGRATIONS,
-    *checkins_schema.MIGRATIONS,
-    *listening_schema.MIGRATIONS,
+    _FOUNDATION[0],  # 1: meta, guilds
+    _FOUNDATION[1],  # 2: schedules, delivery ledger
+    prompts_schema.MIGRATIONS[0],  # 3: daily prompts
+    support_schema.MIGRATIONS[0],  # 4: anonymous support
+    checkins_schema.MIGRATIONS[0],  # 5: check-ins
+    listening_schema.MIGRATIONS[0],  # 6: active listening
 ]
+
+FEATURE_MODULES = (prompts_schema, support_schema, checkins_schema, listening_schema)
