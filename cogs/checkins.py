@@ -55,6 +55,7 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
             DataArea("checkins", self.export_member, self.forget_member, self.forget_guild)
         )
         bot.member_notices.append(self.closed_dms_notice)
+        bot.status_sources.append(self.status_fields)
         self._sweeper = asyncio.create_task(self._sweep_loop())
 
     async def cog_unload(self) -> None:
@@ -62,8 +63,20 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         self.bot.privacy.unregister("checkins")
         with contextlib.suppress(ValueError):
             self.bot.member_notices.remove(self.closed_dms_notice)
+        with contextlib.suppress(ValueError):
+            self.bot.status_sources.remove(self.status_fields)
         if self._sweeper is not None:
             self._sweeper.cancel()
+
+    async def status_fields(self, guild_id: int) -> list[tuple[str, str]]:
+        """For /kindred status: how many members check in from here (counts only)."""
+        members, paused = await self.bot.store.checkin_counts_for_guild(guild_id)
+        if not members:
+            return [("Check-ins", "No one has started check-ins from this server.")]
+        text = f"{members} member{'s' if members != 1 else ''} check in privately from here"
+        if paused:
+            text += f"; {paused} paused because their DMs are closed"
+        return [("Check-ins", text + ".")]
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:

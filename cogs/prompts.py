@@ -285,7 +285,7 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
         schedule = await self.bot.store.find_schedule(KIND, guild_id=guild_id)
         settings = await self.bot.store.get_prompt_settings(guild_id)
         if schedule is None and settings is None:
-            return []
+            return [("Daily prompts", "Not scheduled yet: `/prompt schedule` sets one up.")]
         parts: list[str] = []
         if schedule is None:
             parts.append("not scheduled")

@@ -153,6 +153,15 @@ class CheckinStore:
         ) as cur:
             return cur.rowcount
 
+    async def checkin_counts_for_guild(self, guild_id: int) -> tuple[int, int]:
+        """(members whose check-ins started here, of them paused with DMs closed)."""
+        async with self.db.execute(
+            "SELECT COUNT(*), COUNT(unreachable_at) FROM checkin_members WHERE home_guild_id = ?",
+            (guild_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     # -- deliveries ------------------------------------------------------------
 
     async def start_checkin_delivery(
