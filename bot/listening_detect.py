@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
@@ -51,7 +51,9 @@ __all__ = [
     "ReplyVerdict",
     "ShareSignal",
     "classify_reply",
+    "continues_advice",
     "detect_share",
+    "is_good_news",
 ]
 
 Kind = Literal["fixing", "minimizing", "hijacking"]
@@ -61,9 +63,9 @@ DEFAULT_THRESHOLDS: Mapping[str, float] = MappingProxyType(
 )
 FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "my", "mine", "myself"})
 FIRST_PERSON_PLURAL = frozenset({"we", "were", "weve", "our", "us"})
-SECOND_PERSON = frozenset(
-    {"you", "your", "youre", "yours", "yourself", "youve", "youll", "youd", "yall"}
-)
+SECOND_PERSON = frozenset({"you", "your", "youre", "yours", "yourself", "youve", "youll", "youd"})
+# "you guys", "you all": the whole channel, not the sharer ("i'll tell you guys about it").
+_TO_THE_GROUP = re.compile(r"(?<![a-z0-9])you (?:guys|all|lot|people)(?![a-z0-9])")
 # A share is about the writer; "we lost our dog" counts, a bare "the server is down" does not.
 _SHARE_PERSON = FIRST_PERSON | FIRST_PERSON_PLURAL
 # A clause with the writer as subject and an affect word adds this much, at most this often.
@@ -85,7 +87,7 @@ _DROPPED_SUBJECT: Mapping[str, str] = MappingProxyType(
         "been": "ive",
         **dict.fromkeys(_words("had got found failed cant couldnt didnt havent hate miss"), "i"),
         **dict.fromkeys(_words("missed keep kept wish feel felt broke cried quit relapsed"), "i"),
-        **dict.fromkeys(_words("woke barely"), "i"),
+        **dict.fromkeys(_words("woke barely finally"), "i"),
     }
 )
 # A turn to oneself needs this many first-person words, in a reply of at least this many words,
@@ -172,11 +174,11 @@ def detect_share(text: str, config: DetectionConfig) -> ShareSignal:
     words = " ".join(clauses).split()
     score = sum(
         config.phrases(name).score(clauses)
-        for name in ("share_disclosure", "share_subject", "share_against")
+        for name in ("share_disclosure", "share_subject", "share_news")
     )
     # feeling words add up even within one long clause ("my grandma doesn't remember my name
-    # anymore" is one clause with two cues)
-    for name in ("share_feeling", "share_feeling_weak"):
+    # anymore" is one clause with two cues), and so do banter cues ("my phone died lol")
+    for name in ("share_feeling", "share_feeling_weak", "share_against"):
         phrases = config.phrases(name)
         score += phrases.weight * phrases.distinct_hits(clauses)
     score += _self_affect_score(clauses, config)
@@ -186,6 +188,23 @@ def detect_share(text: str, config: DetectionConfig) -> ShareSignal:
     personal = any(w in _SHARE_PERSON for w in words) or score >= threshold + IMPLICIT_SUBJECT_EXTRA
     is_share = len(words) >= 2 and personal and score >= threshold
     return ShareSignal(is_share=is_share, score=score, advice_wanted=asks_for_advice(text, config))
+
+
+def is_good_news(text: str, config: DetectionConfig) -> bool:
+    """A share that is a life milestone ("he proposed!!", "we closed on our first house")
+    rather than pain: only turning away from it is worth a nudge, never advice or "at least"."""
+    clauses = split_clauses(text).clauses
+    news = config.phrases("share_news")
+    if not news.any(clauses):
+        return False
+    painful = replace(config, lists=MappingProxyType({**config.lists, "share_news": _EMPTY}))
+    return not detect_share(text, painful).is_share
+
+
+def continues_advice(reply: str, config: DetectionConfig) -> bool:
+    """The reply opens as a continuation ("or agency work", "and cc his boss"): right after a
+    piece of advice it adds another, even when its own words carry no advice marker."""
+    return config.phrases("advice_continuation").any(split_clauses(reply).clauses[:1])
 
 
 def _with_subject(clause: str) -> str:
@@ -232,9 +251,11 @@ def classify_reply(
     acknowledgement = config.phrases("acknowledgement").score(clauses)
     advice = _advice_score(clauses, config)
     is_advice = advice >= config.threshold("fixing")
-    fixing = 0.0 if config.phrases("permission").any(clauses) else advice - acknowledgement
+    asks_first = config.phrases("permission").any(clauses)
+    fixing = 0.0 if asks_first else advice - acknowledgement
     minimizing = _minimizing_score(clauses, config)
-    hijacking = _hijacking_score(share, parsed, config)
+    # "want to hear how we got there?": a story offered to the sharer, not taken from them
+    hijacking = 0.0 if asks_first else _hijacking_score(share, parsed, config)
 
     kind: Kind | None = None
     score = max(fixing, minimizing, hijacking)
@@ -275,7 +296,7 @@ def _hijacking_score(share: str, reply: Clauses, config: DetectionConfig) -> flo
     related = rest[: len(opening)] != opening
     words = reply.joined.split()
     first = sum(1 for w in words if w in FIRST_PERSON or w in FIRST_PERSON_PLURAL)
-    second = sum(1 for w in " ".join(rest).split() if w in SECOND_PERSON)
+    second = sum(1 for w in _TO_THE_GROUP.sub(" ", " ".join(rest)).split() if w in SECOND_PERSON)
     score = 0.0
     # A turn to oneself only counts when the reply stays with the replier: several
     # first-person words (or one, in a long story about "my cousin") and nothing addressed to
@@ -289,8 +310,19 @@ def _hijacking_score(share: str, reply: Clauses, config: DetectionConfig) -> flo
     topic = config.phrases("topic_change").score(reply.clauses)
     if topic > 0 and len(_content_words(share) & _content_words(reply.joined)) < ON_TOPIC_WORDS:
         score += topic
-    score = max(score, config.phrases("topic_switch").score(reply.clauses))
-    return score - config.phrases("acknowledgement").score(rest)
+    acknowledged = config.phrases("acknowledgement")
+    score -= acknowledged.score(rest)
+    # "congrats!! anyway, has anyone played…": a switch made after the acknowledgement
+    # leaves the share behind all the same, so that acknowledgement does not offset it
+    switches = config.phrases("topic_switch").matched(reply.clauses)
+    acks = acknowledged.matched(rest)
+    if switches and (not acks or min(switches) > max(acks)):
+        after = " ".join(reply.clauses[min(switches) :]).split()
+        # "sorry. anyway, hope you feel better" closes kindly; it does not move on
+        if not any(w in SECOND_PERSON or w == "hope" for w in after):
+            return max(score, config.phrases("topic_switch").weight)
+    switched = config.phrases("topic_switch").score(reply.clauses) - acknowledged.score(rest)
+    return max(score, switched)
 
 
 def _strip(clause: str, phrases: PhraseSet) -> str:

@@ -13,6 +13,8 @@ Phrase syntax (validated when prompts.yaml loads):
 
 - words match whole words: ``at least`` does not match "at leastways";
 - ``*`` alone matches any one word; ``word*`` matches any word starting with "word";
+  ``*ing`` matches any word ending in "ing" after at least three letters ("walking", not
+  "bring");
 - a leading ``^`` anchors the phrase at the start of a clause, after at most three fillers
   ("but", "so", "honestly", "maybe", ...): ``^just *`` matches "ok but just block him".
 
@@ -37,7 +39,9 @@ __all__ = [
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u0060\u00b4\u2032]")
 _CLAUSE_BREAK = re.compile(r"[.!?;,:\n\u2026()\[\]\"\u201c\u201d]+|\s[-\u2013\u2014]+\s")
 _NOT_WORD = re.compile(r"[\W_]+")
-_PHRASE_WORD = re.compile(r"^(?:\*|[a-z0-9]+\*?)$")
+_PHRASE_WORD = re.compile(r"^(?:\*|[a-z0-9]+\*?|\*[a-z0-9]+)$")
+# the stem a ``*ending`` word needs before its ending, so "*ing" is not "bring" or "sing"
+SUFFIX_STEM = 3
 
 # Emoji people use to show care, distress or laughter, as words the lists can name.
 _EMOJI_WORDS = (
@@ -182,12 +186,15 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
         if not _PHRASE_WORD.match(token):
             raise PhraseSyntaxError(
                 f"'{token}' is not a word: use lower-case letters and digits, '*' for any "
-                "word, 'word*' for words starting with 'word' (no punctuation)"
+                "word, 'word*' for words starting with 'word', '*ing' for words ending in "
+                "'ing' (no punctuation)"
             )
         if token == "*":
             parts.append(r"[a-z0-9]+")
         elif token.endswith("*"):
             parts.append(re.escape(token[:-1]) + r"[a-z0-9]*")
+        elif token.startswith("*"):
+            parts.append(rf"[a-z0-9]{{{SUFFIX_STEM},}}" + re.escape(token[1:]))
         else:
             parts.append(re.escape(token))
     if all(token == "*" for token in tokens):

@@ -29,7 +29,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .listening_detect import DetectionConfig, asks_for_advice, classify_reply, detect_share
+from .listening_detect import (
+    DetectionConfig,
+    asks_for_advice,
+    classify_reply,
+    continues_advice,
+    detect_share,
+    is_good_news,
+)
+from .listening_phrases import split_clauses
 
 __all__ = ["ListeningTracker", "Nudge", "NudgeKind"]
 
@@ -58,6 +66,8 @@ class _Share:
     text: str
     at: datetime
     advice_welcome: bool
+    # a milestone ("we closed on our house!!"): only a turn away from it is nudged
+    good_news: bool = False
     # the share, the sharer's follow-ups and the replies: a Discord reply to any of them
     # belongs to this conversation
     message_ids: set[int] = field(default_factory=set)
@@ -116,14 +126,24 @@ class ListeningTracker:
         """
         shares = self._live_shares(channel_id, at)
         share = self._share_for(shares, reply_to)
+        signal = detect_share(text, self.config)
+        nudges: list[Nudge] = []
         if share is not None:
             if author_id == share.author_id:
                 self._follow_up(share, message_id, text)
                 return []
             if share.replies < self.max_replies:
-                return self._reply(channel_id, share, message_id, author_id, text)
-            # the share's conversation has run its course; this message may start a new one
-        signal = detect_share(text, self.config)
+                nudges = self._reply(channel_id, share, message_id, author_id, text)
+                if not signal.is_share or reply_to is not None:
+                    return nudges
+                # Someone else discloses something of their own while a share is open. A
+                # disclosure is never advice or minimizing. If it turns the conversation to
+                # themselves (a hijack) it opens its own window, so the replies that follow
+                # are judged against it; otherwise it is solidarity within this one.
+                nudges = [n for n in nudges if n.kind == "hijacking"]
+                if not nudges:
+                    return []
+            # else: the share's conversation has run its course; this may start a new one
         if signal.is_share:
             self._open(
                 channel_id,
@@ -134,10 +154,11 @@ class ListeningTracker:
                     text=text,
                     at=at,
                     advice_welcome=advice_welcome or signal.advice_wanted,
+                    good_news=is_good_news(text, self.config),
                     message_ids={message_id},
                 ),
             )
-        return []
+        return nudges
 
     # -- internals -------------------------------------------------------------------------
 
@@ -168,7 +189,10 @@ class ListeningTracker:
 
     def _follow_up(self, share: _Share, message_id: int, text: str) -> None:
         share.message_ids.add(message_id)
-        if not share.advice_welcome and asks_for_advice(text, self.config):
+        # a question from the sharer right after advice takes the advice up ("wait, is
+        # withholding rent even legal?"): more of it is answering, not piling on
+        engaged = share.advice_run > 0 and split_clauses(text).question
+        if not share.advice_welcome and (engaged or asks_for_advice(text, self.config)):
             share.advice_welcome = True
 
     def _reply(
@@ -177,12 +201,26 @@ class ListeningTracker:
         share.replies += 1
         share.message_ids.add(message_id)
         verdict = classify_reply(share.text, text, self.config, advice_welcome=share.advice_welcome)
-        share.advice_run = share.advice_run + 1 if verdict.is_advice else 0
+        kind: NudgeKind | None = verdict.kind
+        is_advice = verdict.is_advice
+        # "or agency work", "and cc his boss" right after advice: one more piece of it
+        if (
+            not is_advice
+            and kind is None
+            and share.advice_run > 0
+            and not verdict.acknowledges
+            and continues_advice(text, self.config)
+        ):
+            is_advice = True
+            kind = None if share.advice_welcome else "fixing"
+        share.advice_run = share.advice_run + 1 if is_advice else 0
         if author_id in share.nudged:
             return []
-        kind: NudgeKind | None = verdict.kind
+        if share.good_news and kind != "hijacking":
+            kind = None  # advice or "at least" after good news is not what this is about
         if (
-            verdict.is_advice
+            is_advice
+            and not share.good_news
             and not share.advice_welcome
             and not share.pile_on_reported
             and share.advice_run >= self.pile_on_after

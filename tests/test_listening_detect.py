@@ -16,7 +16,9 @@ from bot.listening_detect import (
     DetectionConfig,
     asks_for_advice,
     classify_reply,
+    continues_advice,
     detect_share,
+    is_good_news,
 )
 from bot.listening_phrases import PhraseSet, PhraseSyntaxError, compile_phrase, split_clauses
 
@@ -59,6 +61,9 @@ def test_split_clauses(text: str, clauses: tuple[str, ...]) -> None:
         ("^just *", "i just lost my job", False),
         ("^just *", "so so so so just go", False),  # at most three fillers before an anchor
         ("Don’t worry", "dont worry", True),
+        ("^just *ing", "just walking in is huge", True),
+        ("^just *ing", "just bring a friend", False),  # "*ing" needs a stem of 3 letters
+        ("^just *ing", "just sing it out", False),
     ],
 )
 def test_compile_phrase(phrase: str, clause: str, matches: bool) -> None:
@@ -341,3 +346,83 @@ DAD = "my dad passed away last week and i can't stop crying. i feel so alone"
 )
 def test_general_reply_patterns(config: DetectionConfig, reply: str, kind: str | None) -> None:
     assert classify_reply(DAD, reply, config, advice_welcome=False).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "is_share", "good_news"),
+    [
+        # milestones told with joy are shares, and only good news
+        ("WE GOT ENGAGED!!! at the spot where we met", True, True),
+        ("we adopted a puppy today, meet biscuit", True, True),
+        ("finally got the job after eight months of applying", True, True),
+        # a milestone wrapped in pain is a painful share
+        ("i proposed last night and she said no. i don't know what to do with myself", True, False),
+        # objects dying are not losses
+        ("my phone died", False, False),
+        ("my laptop just died mid essay lol", False, False),
+        ("my grandpa died this morning", True, False),
+        # a pet put down, whatever its name
+        ("we had to put our sweet old boy pepper down last night", True, False),
+    ],
+)
+def test_milestones_and_objects(
+    config: DetectionConfig, text: str, is_share: bool, good_news: bool
+) -> None:
+    assert detect_share(text, config).is_share is is_share
+    assert is_good_news(text, config) is good_news
+
+
+@pytest.mark.parametrize(
+    ("reply", "continues"),
+    [
+        ("or agency work, the hours are better", True),
+        ("and cc his boss on all of it", True),
+        ("also drink water lol", True),
+        ("honestly that's so hard", False),
+        ("ordering pizza tonight?", False),  # "or" as a word, not "ordering"
+    ],
+)
+def test_continues_advice(config: DetectionConfig, reply: str, continues: bool) -> None:
+    assert continues_advice(reply, config) is continues
+
+
+MOM = "my mom's surgery got moved up to tomorrow and i'm terrified"
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        # a switch made after a quick acknowledgement still leaves the share behind
+        ("congrats!! anyway has anyone played the new zelda yet", "hijacking"),
+        ("sorry man. anyway who's on tonight", "hijacking"),
+        # ...unless what follows the switch is for the sharer
+        ("so sorry to hear that. anyway hope she gets through it ok", None),
+        ("oh no. anyway, i'm here if you need me", None),
+        # "you guys" is the channel: a story told to the group is still one's own
+        (
+            "lol same thing happened to me last year, i'll tell you guys the whole saga "
+            "sometime, the hospital lost my paperwork twice",
+            "hijacking",
+        ),
+        # offering a story instead of telling it is not taking the floor
+        (
+            "idk if it'd help but my aunt went through the same surgery. want to hear how "
+            "her recovery went?",
+            None,
+        ),
+        # purpose and result markers of advice; and their kind look-alikes
+        ("next time you feel like this, text the group chat first", "fixing"),
+        ("next time we hang out i'm buying you dinner", None),
+        ("chamomile tea works wonders the night before", "fixing"),
+        ("a second opinion might be a good idea", "fixing"),
+        ("honestly just being there with her is huge", None),
+        ("update us whenever you can, no rush", None),
+        # dismissals by generalizing or by waving it away
+        ("everyone's a little scared of surgery lol", "minimizing"),
+        ("who cares, doctors do this every day", "minimizing"),
+        ("it's just the worst feeling, waiting like that", None),
+        ("crying over a surgery date is so valid", None),
+    ],
+)
+def test_third_pass_reply_patterns(config: DetectionConfig, reply: str, kind: str | None) -> None:
+    assert classify_reply(MOM, reply, config, advice_welcome=False).kind == kind

@@ -188,10 +188,12 @@ def test_discord_replies_find_their_share(tracker: ListeningTracker) -> None:
     chat = Chat(tracker)
     chat.say(SHARER, SHARE)  # id 100
     other = "my anxiety has been so bad this week, i had two panic attacks"
-    chat.say(7, other)  # id 101: a reply to the first share, since it names none
-    assert tracker.open_shares(CHANNEL) == 1
-    chat.say(7, other, reply_to=55)  # id 102: answers something else, so a share of its own
+    # id 101: judged as a reply to the first share (it names none); turning the talk to
+    # oneself is a hijack, and the disclosure opens a window of its own
+    assert kinds(chat.say(7, other)) == ["hijacking"]
     assert tracker.open_shares(CHANNEL) == 2
+    chat.say(7, other, reply_to=55)  # id 102: answers something else, so a share of its own
+    assert tracker.open_shares(CHANNEL) == 3
     nudges = chat.say(2, "cut out caffeine", reply_to=SHARE_ID)
     assert [(n.kind, n.share_message_id) for n in nudges] == [("fixing", SHARE_ID)]
     nudges = chat.say(3, "at least it's only anxiety", reply_to=102)
@@ -247,3 +249,57 @@ def test_by_default_the_first_eight_replies_are_judged(tracker: ListeningTracker
         assert chat.say(author, "sending hugs") == []
     assert kinds(chat.say(9, ADVICE)) == ["fixing"]  # the eighth is still judged
     assert chat.say(10, "at least you're free now") == []  # the ninth is not
+
+
+def test_a_question_from_the_sharer_after_advice_welcomes_more(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, "my landlord still hasn't fixed the heat, i'm sleeping in my coat")
+    assert kinds(chat.say(2, "call the city housing inspector about it")) == ["fixing"]
+    assert chat.say(SHARER, "wait can i actually do that if i'm behind on rent?") == []
+    assert chat.say(3, "yes, and keep copies of every message you send him") == []
+    assert chat.say(4, "also write down the dates it was cold") == []
+
+
+def test_a_question_from_the_sharer_before_advice_changes_nothing(
+    tracker: ListeningTracker,
+) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert chat.say(SHARER, "does that make sense?") == []
+    assert kinds(chat.say(2, ADVICE)) == ["fixing"]
+
+
+def test_a_continuation_after_advice_is_advice(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert kinds(chat.say(2, ADVICE)) == ["fixing"]
+    assert kinds(chat.say(3, "or a running group, those people are so friendly")) == ["fixing"]
+    assert kinds(chat.say(4, "and volunteering, it fills the evenings")) == ["pile_on"]
+
+
+def test_a_continuation_needs_advice_before_it(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, SHARE)
+    assert chat.say(2, "that sounds so lonely, i'm sorry") == []
+    assert chat.say(3, "and the nights must be the worst part") == []
+
+
+def test_good_news_nudges_only_a_turn_away(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(SHARER, "we closed on our first house today!! six years of saving")
+    assert chat.say(2, "get the locks changed first thing") == []
+    assert chat.say(3, "and paint before the furniture goes in") == []
+    assert chat.say(4, "at least the saving part is over lol") == []
+    assert kinds(chat.say(5, "congrats! anyway who's on for the raid tonight")) == ["hijacking"]
+
+
+def test_someone_elses_share_in_an_open_window_is_not_judged_as_advice(
+    tracker: ListeningTracker,
+) -> None:
+    chat = Chat(tracker)
+    chat.say(1, "honestly i've been struggling a lot lately, my anxiety is through the roof")
+    chat.say(2, "oh no, that sounds so hard. i'm here")
+    second = "my grandma passed away last night. i didn't get to say goodbye and i can't stop"
+    assert chat.say(3, second + " thinking about it") == []
+    # A reply after it is still judged (here against the share still open).
+    assert kinds(chat.say(4, "write her a letter, seriously it helps")) == ["fixing"]
