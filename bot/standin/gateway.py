@@ -24,6 +24,7 @@ from bot.standin.world import World
 log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL_MS = 41250
+ACK_DELAY = 0.02  # seconds; see Gateway._ack_heartbeat
 BUFFER_LIMIT = 5000
 
 # Intent bits.
@@ -107,6 +108,7 @@ class Gateway:
         self._token = token
         self._url = url
         self.sessions: dict[str, Session] = {}
+        self._acks: set[asyncio.Task[None]] = set()
         self.identifies = 0
         self.resumes = 0
         self.replayed_events = 0
@@ -205,6 +207,21 @@ class Gateway:
 
     # The websocket ---------------------------------------------------------------------
 
+    def _ack_heartbeat(self, ws: web.WebSocketResponse) -> None:
+        """ACK a heartbeat a moment later, as over a real network: discord.py's keep-alive
+        thread records the send only after it completes, so an instant loopback ACK can beat
+        it and be reported as "Can't keep up ... 41s behind"."""
+
+        async def ack() -> None:
+            await asyncio.sleep(ACK_DELAY)
+            if not ws.closed:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await ws.send_json({"op": 11, "s": None, "t": None, "d": None})
+
+        task = asyncio.create_task(ack())
+        self._acks.add(task)
+        task.add_done_callback(self._acks.discard)
+
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
@@ -225,7 +242,7 @@ class Gateway:
                     break
                 data = payload.get("d")
                 if op == 1:
-                    await ws.send_json({"op": 11, "s": None, "t": None, "d": None})
+                    self._ack_heartbeat(ws)
                 elif op in (2, 6):
                     if session is not None:
                         await self._close(ws, 4005, b"Already authenticated.")
