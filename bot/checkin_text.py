@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from .checkin_trend import answer_streaks, average, sparkline, weekly_averages
+from .schedule_rules import DAY_FULL_NAMES
 from .store.checkins import CheckinDelivery
 
 COLOUR = discord.Colour.from_rgb(126, 168, 150)
@@ -111,16 +112,7 @@ def next_line(next_due: datetime | None) -> str:
 def describe_rule(days: str, hhmm: str, timezone: str) -> str:
     if days == "*":
         return f"every day at {hhmm} ({timezone})"
-    names = {
-        "mon": "Monday",
-        "tue": "Tuesday",
-        "wed": "Wednesday",
-        "thu": "Thursday",
-        "fri": "Friday",
-        "sat": "Saturday",
-        "sun": "Sunday",
-    }
-    return f"every {names.get(days, days)} at {hhmm} ({timezone})"
+    return f"every {DAY_FULL_NAMES.get(days, days)} at {hhmm} ({timezone})"
 
 
 def history_embed(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
@@ -74,6 +74,12 @@ def answered_view(delivery_id: int, *, with_note: bool) -> discord.ui.View:
     return view
 
 
+def _first_embed(interaction: discord.Interaction[Any]) -> discord.Embed | None:
+    """The check-in's embed, to keep in the answered message (None if it had none)."""
+    message = interaction.message
+    return message.embeds[0] if message and message.embeds else None
+
+
 class _CheckinItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:x"):
     """Shared parsing; subclasses set their own template with a ``rest`` group."""
 
@@ -97,6 +103,28 @@ class _CheckinItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ch
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError
+
+
+class _DeliveryButton(_CheckinItem, template=r"$^"):
+    """A button whose id carries only its delivery: ``checkin:<ACTION>:<delivery id>``."""
+
+    ACTION: ClassVar[str]
+    LABEL: ClassVar[str]
+    STYLE: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+
+    def __init__(self, delivery_id: int | str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self.LABEL,
+                style=self.STYLE,
+                custom_id=f"checkin:{self.ACTION}:{delivery_id}"[:100],
+            ),
+            str(delivery_id),
+        )
+
+    @classmethod
+    def from_rest(cls, rest: str) -> _CheckinItem:
+        return cls(rest)
 
 
 class MoodButton(_CheckinItem, template=r"checkin:mood:(?P<rest>.*)"):
@@ -131,11 +159,7 @@ class MoodButton(_CheckinItem, template=r"checkin:mood:(?P<rest>.*)"):
         offer = None
         if two_low_in_a_row(previous, mood):
             offer = text.low_offer(bot.library.checkins.low_offer, bot.crisis.resources)
-        original = (
-            interaction.message.embeds[0]
-            if interaction.message and interaction.message.embeds
-            else None
-        )
+        original = _first_embed(interaction)
         await interaction.response.edit_message(
             content=text.acknowledgement(mood, labels, offer=offer),
             embed=text.answered_embed(original, text.mood_answer(mood, labels)),
@@ -143,20 +167,9 @@ class MoodButton(_CheckinItem, template=r"checkin:mood:(?P<rest>.*)"):
         )
 
 
-class SkipButton(_CheckinItem, template=r"checkin:skip:(?P<rest>.*)"):
-    def __init__(self, delivery_id: int | str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Skip",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"checkin:skip:{delivery_id}"[:100],
-            ),
-            str(delivery_id),
-        )
-
-    @classmethod
-    def from_rest(cls, rest: str) -> SkipButton:
-        return cls(rest)
+class SkipButton(_DeliveryButton, template=r"checkin:skip:(?P<rest>.*)"):
+    ACTION = "skip"
+    LABEL = "Skip"
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         delivery = await own_delivery(interaction, self.rest)
@@ -167,11 +180,7 @@ class SkipButton(_CheckinItem, template=r"checkin:skip:(?P<rest>.*)"):
         if not await bot.store.skip_checkin(delivery.id, delivery.member_id, bot.clock()):
             await polite(interaction, text.ALREADY_ANSWERED)
             return
-        original = (
-            interaction.message.embeds[0]
-            if interaction.message and interaction.message.embeds
-            else None
-        )
+        original = _first_embed(interaction)
         await interaction.response.edit_message(
             content="Skipped — that's completely fine. I'll check in again next time.",
             embed=text.answered_embed(original, "skipped"),
@@ -179,20 +188,10 @@ class SkipButton(_CheckinItem, template=r"checkin:skip:(?P<rest>.*)"):
         )
 
 
-class TalkButton(_CheckinItem, template=r"checkin:talk:(?P<rest>.*)"):
-    def __init__(self, delivery_id: int | str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="I'd like to talk",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"checkin:talk:{delivery_id}"[:100],
-            ),
-            str(delivery_id),
-        )
-
-    @classmethod
-    def from_rest(cls, rest: str) -> TalkButton:
-        return cls(rest)
+class TalkButton(_DeliveryButton, template=r"checkin:talk:(?P<rest>.*)"):
+    ACTION = "talk"
+    LABEL = "I'd like to talk"
+    STYLE = discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         delivery = await own_delivery(interaction, self.rest)
@@ -212,20 +211,9 @@ class TalkButton(_CheckinItem, template=r"checkin:talk:(?P<rest>.*)"):
         await support.open_request_modal(interaction, guild_id, style="either")
 
 
-class NoteButton(_CheckinItem, template=r"checkin:note:(?P<rest>.*)"):
-    def __init__(self, delivery_id: int | str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Add a private note",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"checkin:note:{delivery_id}"[:100],
-            ),
-            str(delivery_id),
-        )
-
-    @classmethod
-    def from_rest(cls, rest: str) -> NoteButton:
-        return cls(rest)
+class NoteButton(_DeliveryButton, template=r"checkin:note:(?P<rest>.*)"):
+    ACTION = "note"
+    LABEL = "Add a private note"
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         delivery = await own_delivery(interaction, self.rest)

@@ -18,7 +18,7 @@ from .clock import relative
 from .errors import KindredModal, UserFacingError, reporting_errors
 from .library import CATEGORIES, DEPTHS, PROMPT_MAX
 from .prompt_posting import EMBED_COLOUR, HABITS
-from .store.prompts import Suggestion
+from .store.prompt_suggestions import Suggestion
 
 if TYPE_CHECKING:
     from .app import KindredBot

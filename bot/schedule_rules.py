@@ -15,10 +15,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from apscheduler.triggers.cron import CronTrigger
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_DAY_NAMES = {
-    full: full[:3]
-    for full in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# How a day is written for people, and the full names parse_days accepts.
+DAY_FULL_NAMES: dict[str, str] = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
 }
+_FULL_DAY_NAMES = {full.lower(): code for code, full in DAY_FULL_NAMES.items()}
 _DAY_ALIASES = {
     "*": "*",
     "daily": "*",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
@@ -126,9 +126,32 @@ class ReplyModal(KindredModal):
 class _RequestButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"$^"):
     """Shared parts: parse the request id, answer stale ids politely."""
 
-    def __init__(self, button: discord.ui.Button[Any], request_id: int) -> None:
-        super().__init__(button)
+    # Each button sets its action (the id's middle part) and looks; the id carries the request.
+    ACTION: ClassVar[str]
+    LABEL: ClassVar[str]
+    STYLE: ClassVar[discord.ButtonStyle]
+    EMOJI: ClassVar[str | None] = None
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self.LABEL,
+                emoji=self.EMOJI,
+                style=self.STYLE,
+                custom_id=f"support:{self.ACTION}:{request_id}",
+            )
+        )
         self.request_id = request_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["id"]))
 
     async def _request(self, interaction: discord.Interaction[Any]) -> SupportRequest | None:
         request = await service_of(interaction).bot.store.support_request(self.request_id)
@@ -148,26 +171,10 @@ class _RequestButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
 
 
 class ReplyButton(_RequestButton, template=r"support:reply:(?P<id>[0-9]{1,18})"):
-    def __init__(self, request_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Reply",
-                emoji="💬",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"support:reply:{request_id}",
-            ),
-            request_id,
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ReplyButton:
-        return cls(int(match["id"]))
+    ACTION = "reply"
+    LABEL = "Reply"
+    STYLE = discord.ButtonStyle.primary
+    EMOJI = "💬"
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         async with reporting_errors(interaction, where="support reply button"):
@@ -191,25 +198,9 @@ class ReplyButton(_RequestButton, template=r"support:reply:(?P<id>[0-9]{1,18})")
 
 
 class CloseButton(_RequestButton, template=r"support:close:(?P<id>[0-9]{1,18})"):
-    def __init__(self, request_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="I feel heard — close",
-                style=discord.ButtonStyle.success,
-                custom_id=f"support:close:{request_id}",
-            ),
-            request_id,
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> CloseButton:
-        return cls(int(match["id"]))
+    ACTION = "close"
+    LABEL = "I feel heard — close"
+    STYLE = discord.ButtonStyle.success
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         async with reporting_errors(interaction, where="support close button"):
@@ -230,25 +221,9 @@ class CloseButton(_RequestButton, template=r"support:close:(?P<id>[0-9]{1,18})")
 
 
 class KeepOpenButton(_RequestButton, template=r"support:keep:(?P<id>[0-9]{1,18})"):
-    def __init__(self, request_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Keep open",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"support:keep:{request_id}",
-            ),
-            request_id,
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> KeepOpenButton:
-        return cls(int(match["id"]))
+    ACTION = "keep"
+    LABEL = "Keep open"
+    STYLE = discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         async with reporting_errors(interaction, where="support keep-open button"):

@@ -31,7 +31,7 @@ from bot.listening_detect import DetectionConfig
 from bot.listening_nudges import Limits, NudgeTexts
 from bot.listening_tracker import ListeningTracker
 from bot.privacy import DataArea
-from bot.schedule_rules import Rule, parse_days, parse_time, parse_timezone
+from bot.schedule_rules import DAY_FULL_NAMES, Rule, parse_days, parse_time, parse_timezone
 from bot.store.listening import MARKER_RETENTION
 from bot.timezones import timezone_autocomplete
 
@@ -43,15 +43,6 @@ log = logging.getLogger(__name__)
 PAUSED = "paused — needs the message-content intent"
 MODE_WORDS = {"dm": "a private DM to the replier", "channel": "a generic note in the channel"}
 PRUNE_EVERY = timedelta(hours=6)
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
 # Support threads: the request is Kindred's own post, so the sharer is this stand-in id.
 SUPPORT_SHARER = 0
 _PRIMED_MAX = 4096
@@ -417,7 +408,7 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         )
         assert schedule.next_due_at is not None
         await interaction.response.send_message(
-            f"A listening tip will be posted in {target.mention} every {DAY_NAMES[day]} at "
+            f"A listening tip will be posted in {target.mention} every {DAY_FULL_NAMES[day]} at "
             f"{rule.hhmm} "
             f"({rule.timezone}); the first "
             f"{discord.utils.format_dt(schedule.next_due_at, 'R')}.",

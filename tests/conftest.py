@@ -8,6 +8,7 @@ import pytest
 from bot.app import KindredBot
 from bot.harness import SampleServer, build_sample_server, running_kindred
 from bot.standin import StandIn
+from bot.store import Store
 
 
 @pytest.fixture
@@ -32,3 +33,13 @@ async def kindred(
 ) -> AsyncIterator[KindredBot]:
     async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
         yield bot
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A fresh, migrated database in the test's own folder."""
+    opened = await Store.open(tmp_path / "kindred.db")
+    try:
+        yield opened
+    finally:
+        await opened.close()

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.store import Store
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 DAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "kindred.db")
-    try:
-        yield store
-    finally:
-        await store.close()
 
 
 async def _sent(store: Store, member: int, day: date | None = DAY, at: datetime = NOW) -> int:

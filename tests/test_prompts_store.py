@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,13 +11,6 @@ from bot.store import Store
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 GUILD = 111
 OTHER_GUILD = 222
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "kindred.db")
-    yield opened
-    await opened.close()
 
 
 async def _post(store: Store, prompt_id: str, at: datetime, **kw: object) -> int:

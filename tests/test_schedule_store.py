@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.schedule_rules import Rule, nonce_for
 from bot.store import Store
@@ -13,15 +9,6 @@ from bot.store.schedule import CHUNK, Advance, Claim, Settlement
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 DAY = date(2026, 11, 26)
 RULE = Rule(time(9, 0), "Europe/Berlin", "mon-fri")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "kindred.db")
-    try:
-        yield store
-    finally:
-        await store.close()
 
 
 async def _prompt(store: Store, guild_id: int, due: datetime | None = NOW) -> int:

@@ -1,13 +1,25 @@
+"""The due-work engine: on-time delivery, DST, failures, pacing, pause/resume, lifecycle.
+
+Downtime and crash recovery are in test_scheduler_recovery.py; fakes in scheduler_fakes.py.
+"""
+
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time as real_time
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime, time
-from pathlib import Path
+from datetime import date, datetime, time
 
 import pytest
+from scheduler_fakes import (
+    T0,
+    Clock,
+    FakeTime,
+    Handler,
+    Z,
+    claim_for,
+    make_engine,
+    save,
+)
 
 from bot.schedule_rules import Rule, nonce_for
 from bot.scheduler import (
@@ -19,81 +31,7 @@ from bot.scheduler import (
     Skipped,
 )
 from bot.store import Store
-from bot.store.schedule import Claim, Schedule, Settlement
-
-T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
-BERLIN_9 = Rule(time(9, 0), "Europe/Berlin")  # 08:00Z in November
-
-
-def Z(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class FakeTime:
-    """A monotonic clock that only moves when the engine sleeps."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.slept = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        # Let tasks already started reach their handler "now", before time moves
-        # (wait_for wraps the handler in a task of its own: a few loop turns).
-        for _ in range(5):
-            await asyncio.sleep(0)
-        self.t += seconds
-        self.slept += seconds
-
-
-class Handler:
-    def __init__(self, result: Callable[[DueJob], DeliveryResult] | None = None) -> None:
-        self.jobs: list[DueJob] = []
-        self.checked: list[DueJob] = []
-        self.sent_nonces: set[str] = set()
-        self.result = result or (lambda job: Delivered(message_id=1000 + job.schedule.id))
-
-    async def deliver(self, job: DueJob) -> DeliveryResult:
-        self.jobs.append(job)
-        outcome = self.result(job)
-        self.sent_nonces.add(job.nonce)
-        return outcome
-
-    async def already_delivered(self, job: DueJob) -> bool:
-        self.checked.append(job)
-        return job.nonce in self.sent_nonces
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "kindred.db")
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
-def make_engine(store: Store, clock: Clock, handler: Handler, **kw: object) -> Engine:
-    kw.setdefault("rate_per_second", float("inf"))
-    engine = Engine(store, clock=clock, **kw)  # type: ignore[arg-type]
-    engine.register("prompt", handler)
-    return engine
-
-
-async def save(
-    engine: Engine, guild_id: int = 1, rule: Rule = BERLIN_9, kind: str = "prompt"
-) -> Schedule:
-    return await engine.save_schedule(kind=kind, rule=rule, guild_id=guild_id, channel_id=77)
+from bot.store.schedule import Settlement
 
 
 async def test_on_time_delivery_confirms_and_moves_to_the_next_day(store: Store) -> None:
@@ -121,126 +59,6 @@ async def test_on_time_delivery_confirms_and_moves_to_the_next_day(store: Store)
     assert after.last_delivered_at == Z("2026-11-27 08:00:10")
     assert (await engine.run_due(Z("2026-11-27 08:00:20"))).due == 0
     assert len(handler.jobs) == 1
-
-
-async def test_down_one_hour_with_three_hours_grace_delivers_once_late(store: Store) -> None:
-    clock, handler = Clock(T0), Handler()
-    engine = make_engine(store, clock, handler)
-    row = await save(engine)
-    report = await engine.run_due(Z("2026-11-27 09:00"))
-    assert (report.delivered, report.late, report.skipped) == (1, 1, 0)
-    assert handler.jobs[0].late is True
-    assert (await engine.run_due(Z("2026-11-27 09:01"))).delivered == 0
-    after = await store.get_schedule(row.id)
-    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
-
-
-async def test_down_five_hours_skips_to_the_next_occurrence(store: Store) -> None:
-    clock, handler = Clock(T0), Handler()
-    engine = make_engine(store, clock, handler)
-    row = await save(engine)
-    report = await engine.run_due(Z("2026-11-27 13:00"))
-    assert (report.delivered, report.skipped) == (0, 1)
-    assert handler.jobs == []
-    entry = await store.ledger_entry(row.id, date(2026, 11, 27))
-    assert entry is not None and entry.state == "skipped" and "grace" in (entry.error or "")
-    after = await store.get_schedule(row.id)
-    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
-
-
-async def test_down_more_than_a_day_skips_the_old_one_and_delivers_the_recent_one(
-    store: Store,
-) -> None:
-    clock, handler = Clock(T0), Handler()
-    engine = make_engine(store, clock, handler)
-    row = await save(engine)
-    report = await engine.run_due(Z("2026-11-28 09:30"))  # Friday's missed, Saturday's 1.5 h late
-    assert (report.skipped, report.delivered, report.late) == (1, 1, 1)
-    assert [j.local_date for j in handler.jobs] == [date(2026, 11, 28)]
-    states = {e.local_date: e.state for e in await store.ledger_for_schedule(row.id)}
-    assert states == {date(2026, 11, 27): "skipped", date(2026, 11, 28): "confirmed"}
-
-
-@pytest.mark.parametrize(("quiet", "delivered"), [(True, 0), (False, 1)])
-async def test_quiet_hours_catch_up_is_skipped(store: Store, quiet: bool, delivered: int) -> None:
-    clock, handler = Clock(T0), Handler()
-    engine = make_engine(store, clock, handler)
-    engine.register("checkin", handler)
-    rule = Rule(time(21, 0), "America/New_York", quiet_hours=quiet)  # 02:00Z
-    row = await engine.save_schedule(kind="checkin", rule=rule, member_id=5)
-    report = await engine.run_due(Z("2026-11-27 03:30"))  # 22:30 local, 1.5 h late
-    assert report.delivered == delivered
-    assert report.skipped == 1 - delivered
-    after = await store.get_schedule(row.id)
-    assert after is not None and after.next_due_at == Z("2026-11-28 02:00")
-    # On time, quiet hours do not apply even to a late-evening rule.
-    await engine.run_due(Z("2026-11-28 02:00:05"))
-    assert [j.local_date for j in handler.jobs][-1] == date(2026, 11, 27)
-
-
-class Crash(BaseException):
-    """The process dying mid-delivery."""
-
-
-@pytest.mark.parametrize("sent_before_crash", [True, False])
-async def test_crash_between_claim_and_confirm_never_loses_or_doubles(
-    tmp_path: Path, sent_before_crash: bool
-) -> None:
-    path = tmp_path / "kindred.db"
-    store = await Store.open(path)
-    clock = Clock(T0)
-    sent: set[str] = set()
-
-    def crash(job: DueJob) -> DeliveryResult:
-        if sent_before_crash:
-            sent.add(job.nonce)  # the message reached Discord, then we died
-        raise Crash
-
-    first = make_engine(store, clock, Handler(crash))
-    row = await save(first)
-    with pytest.raises(Crash):
-        await first.run_due(Z("2026-11-27 08:00:05"))
-    await store.close()
-    store = await Store.open(path)
-    try:
-        [claim] = await store.unconfirmed_claims()
-        assert claim.state == "claimed"
-
-        handler = Handler()
-        handler.sent_nonces = sent
-        clock.now = Z("2026-11-27 08:30")
-        second = make_engine(store, clock, handler)
-        recovered = await second.recover()
-        assert [j.nonce for j in handler.checked] == [claim.nonce]
-        assert recovered.resolved == int(sent_before_crash)
-        assert recovered.delivered == int(not sent_before_crash)
-        # The redelivery (if any) carries the same nonce, so Discord would dedupe it too.
-        assert [j.nonce for j in handler.jobs] == ([] if sent_before_crash else [claim.nonce])
-        await second.run_due(Z("2026-11-27 08:31"))
-        assert len(handler.jobs) == int(not sent_before_crash)
-        entry = await store.ledger_entry(row.id, date(2026, 11, 27))
-        assert entry is not None and entry.state == "confirmed"
-        assert await store.unconfirmed_claims() == []
-        after = await store.get_schedule(row.id)
-        assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
-    finally:
-        await store.close()
-
-
-async def test_unconfirmed_claim_past_grace_is_skipped_not_redone(store: Store) -> None:
-    clock, handler = Clock(T0), Handler()
-    engine = make_engine(store, clock, handler)
-    row = await save(engine)
-    await store.claim_delivery(
-        _claim(row.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
-    )
-    report = await engine.recover(Z("2026-11-27 14:00"))
-    assert (report.resolved, report.delivered, report.skipped) == (0, 0, 1)
-    assert handler.jobs == [] and len(handler.checked) == 1
-
-
-def _claim(sid: int, day: date, due: datetime) -> Claim:
-    return Claim(sid, day, nonce_for(sid, day), due)
 
 
 @pytest.mark.parametrize(
@@ -421,7 +239,7 @@ async def test_start_recovers_catches_up_and_shutdown_stops(store: Store) -> Non
     missed = await save(setup, guild_id=1)
     crashed = await save(setup, guild_id=2)
     await store.claim_delivery(
-        _claim(crashed.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
+        claim_for(crashed.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
     )
     handler.sent_nonces.add(nonce_for(crashed.id, date(2026, 11, 27)))
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 from .checkins import CheckinStore
 from .core import DB_FILENAME, CoreStore, StoreError
 from .listening import ListeningStore
+from .prompt_suggestions import PromptSuggestionStore
 from .prompts import PromptStore
 from .schedule import ScheduleStore
 from .support import SupportStore
 
 
-class Store(CoreStore, ScheduleStore, PromptStore, SupportStore, CheckinStore, ListeningStore):
+class Store(
+    CoreStore,
+    ScheduleStore,
+    PromptStore,
+    PromptSuggestionStore,
+    SupportStore,
+    CheckinStore,
+    ListeningStore,
+):
     """The Kindred database: every area's queries, one writer connection."""
 
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
+from .queries import RowQueries
 from .schedule_rows import dt_or_none, ts
 
 _MEMBER_COLUMNS = "member_id, home_guild_id, unreachable_at, notice_due, created_at, updated_at"
@@ -84,33 +83,29 @@ def _delivery(row: Any) -> CheckinDelivery:
     )
 
 
-class CheckinStore:
+class CheckinStore(RowQueries):
     """Queries for the checkins feature."""
-
-    db: aiosqlite.Connection
 
     # -- subscription state ----------------------------------------------------
 
     async def checkin_member(self, member_id: int) -> CheckinMember | None:
-        async with self.db.execute(
+        row = await self._one(
             f"SELECT {_MEMBER_COLUMNS} FROM checkin_members WHERE member_id = ?", (member_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else _member(row)
 
     async def save_checkin_member(
         self, member_id: int, home_guild_id: int | None, now: datetime
     ) -> CheckinMember:
         """(Re)start: reachable again; a server given replaces the home server, None keeps it."""
-        async with self.db.execute(
+        row = await self._one(
             "INSERT INTO checkin_members (member_id, home_guild_id, created_at, updated_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET "
             "home_guild_id = COALESCE(excluded.home_guild_id, home_guild_id), "
             "unreachable_at = NULL, notice_due = 0, updated_at = excluded.updated_at "
             f"RETURNING {_MEMBER_COLUMNS}",
             (member_id, home_guild_id, ts(now), ts(now)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None  # RETURNING always yields the written row
         return _member(row)
 
@@ -126,12 +121,14 @@ class CheckinStore:
 
     async def take_checkin_notice(self, member_id: int) -> bool:
         """True once per closed-DMs event: the caller tells the member now."""
-        async with self.db.execute(
-            "UPDATE checkin_members SET notice_due = 0 WHERE member_id = ? AND notice_due = 1 "
-            "RETURNING member_id",
-            (member_id,),
-        ) as cur:
-            return await cur.fetchone() is not None
+        return (
+            await self._one(
+                "UPDATE checkin_members SET notice_due = 0 WHERE member_id = ? AND notice_due = 1 "
+                "RETURNING member_id",
+                (member_id,),
+            )
+            is not None
+        )
 
     async def checkin_notices_due(self) -> list[int]:
         """Members still to be told that their DMs are closed."""
@@ -155,11 +152,10 @@ class CheckinStore:
 
     async def checkin_counts_for_guild(self, guild_id: int) -> tuple[int, int]:
         """(members whose check-ins started here, of them paused with DMs closed)."""
-        async with self.db.execute(
+        row = await self._one(
             "SELECT COUNT(*), COUNT(unreachable_at) FROM checkin_members WHERE home_guild_id = ?",
             (guild_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     # -- deliveries ------------------------------------------------------------
@@ -170,22 +166,20 @@ class CheckinStore:
         """The id the DM's buttons will carry; a scheduled date retried after a crash reuses
         its unsent row."""
         if source == "scheduled" and local_date is not None:
-            async with self.db.execute(
+            row = await self._one(
                 "UPDATE checkin_deliveries SET sent_at = ? WHERE id = (SELECT id FROM "
                 "checkin_deliveries WHERE member_id = ? AND source = 'scheduled' "
                 "AND local_date = ? AND message_id IS NULL ORDER BY id DESC LIMIT 1) "
                 "RETURNING id",
                 (ts(now), member_id, local_date.isoformat()),
-            ) as cur:
-                row = await cur.fetchone()
+            )
             if row is not None:
                 return int(row[0])
-        async with self.db.execute(
+        row = await self._one(
             "INSERT INTO checkin_deliveries (member_id, source, local_date, sent_at) "
             "VALUES (?, ?, ?, ?) RETURNING id",
             (member_id, source, None if local_date is None else local_date.isoformat(), ts(now)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return int(row[0])
 
@@ -195,13 +189,12 @@ class CheckinStore:
         )
 
     async def unsent_checkin(self, member_id: int, local_date: date) -> CheckinDelivery | None:
-        async with self.db.execute(
+        row = await self._one(
             f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries WHERE member_id = ? "
             "AND source = 'scheduled' AND local_date = ? AND message_id IS NULL "
             "ORDER BY id DESC LIMIT 1",
             (member_id, local_date.isoformat()),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else _delivery(row)
 
     async def discard_checkin_delivery(self, delivery_id: int) -> None:
@@ -211,10 +204,9 @@ class CheckinStore:
         )
 
     async def checkin_delivery(self, delivery_id: int) -> CheckinDelivery | None:
-        async with self.db.execute(
+        row = await self._one(
             f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries WHERE id = ?", (delivery_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else _delivery(row)
 
     async def answer_checkin(
@@ -239,31 +231,34 @@ class CheckinStore:
         now: datetime,
         condition: str,
     ) -> bool:
-        async with self.db.execute(
-            f"UPDATE checkin_deliveries SET {assignment}, answered_at = ? "
-            f"WHERE id = ? AND member_id = ? AND {condition} RETURNING id",
-            (*args, ts(now), delivery_id, member_id),
-        ) as cur:
-            return await cur.fetchone() is not None
+        return (
+            await self._one(
+                f"UPDATE checkin_deliveries SET {assignment}, answered_at = ? "
+                f"WHERE id = ? AND member_id = ? AND {condition} RETURNING id",
+                (*args, ts(now), delivery_id, member_id),
+            )
+            is not None
+        )
 
     async def save_checkin_note(
         self, delivery_id: int, member_id: int, sealed_note: str, now: datetime
     ) -> bool:
-        async with self.db.execute(
-            "UPDATE checkin_deliveries SET note_sealed = ?, noted_at = ? "
-            "WHERE id = ? AND member_id = ? RETURNING id",
-            (sealed_note, ts(now), delivery_id, member_id),
-        ) as cur:
-            return await cur.fetchone() is not None
+        return (
+            await self._one(
+                "UPDATE checkin_deliveries SET note_sealed = ?, noted_at = ? "
+                "WHERE id = ? AND member_id = ? RETURNING id",
+                (sealed_note, ts(now), delivery_id, member_id),
+            )
+            is not None
+        )
 
     async def previous_checkin_mood(self, member_id: int, before_id: int) -> int | None:
         """The member's answer before check-in ``before_id`` (skips do not count)."""
-        async with self.db.execute(
+        row = await self._one(
             "SELECT mood FROM checkin_deliveries WHERE member_id = ? AND id < ? "
             "AND mood IS NOT NULL ORDER BY id DESC LIMIT 1",
             (member_id, before_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else int(row[0])
 
     async def checkin_deliveries_for(
@@ -278,8 +273,7 @@ class CheckinStore:
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
-        async with self.db.execute(sql, args) as cur:
-            rows = await cur.fetchall()
+        rows = await self._all(sql, args)
         return [_delivery(r) for r in reversed(list(rows))]
 
     async def forget_checkins(self, member_id: int) -> int:

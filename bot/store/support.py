@@ -11,6 +11,8 @@ from typing import Any
 
 import aiosqlite
 
+from .queries import RowQueries
+
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
@@ -86,10 +88,8 @@ def _request(row: aiosqlite.Row) -> SupportRequest:
     )
 
 
-class SupportStore:
+class SupportStore(RowQueries):
     """Queries for the support feature."""
-
-    db: aiosqlite.Connection
 
     # -- configuration --------------------------------------------------------
 
@@ -117,12 +117,11 @@ class SupportStore:
         )
 
     async def support_config(self, guild_id: int) -> SupportConfig | None:
-        async with self.db.execute(
+        row = await self._one(
             "SELECT guild_id, channel_id, responder_role_id, resources FROM support_config "
             "WHERE guild_id = ?",
             (guild_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return SupportConfig(
@@ -145,7 +144,7 @@ class SupportStore:
         member_key: str,
         now: datetime,
     ) -> int:
-        async with self.db.execute(
+        row = await self._one(
             """
             INSERT INTO support_requests (guild_id, channel_id, style, pseudonym, handle,
                 requester_sealed, dm_sealed, requester_key, member_key, created_at,
@@ -166,8 +165,7 @@ class SupportStore:
                 _iso(now),
                 _iso(now),
             ),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return int(row[0])
 
@@ -183,61 +181,50 @@ class SupportStore:
         await self.db.execute("DELETE FROM support_requests WHERE id = ?", (request_id,))
 
     async def support_request(self, request_id: int) -> SupportRequest | None:
-        async with self.db.execute(
-            "SELECT * FROM support_requests WHERE id = ?", (request_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT * FROM support_requests WHERE id = ?", (request_id,))
         return _request(row) if row else None
 
     async def support_request_by_thread(self, thread_id: int) -> SupportRequest | None:
-        async with self.db.execute(
-            "SELECT * FROM support_requests WHERE thread_id = ?", (thread_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT * FROM support_requests WHERE thread_id = ?", (thread_id,))
         return _request(row) if row else None
 
     async def support_requests_by_handle(self, guild_id: int, handle: str) -> list[SupportRequest]:
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT * FROM support_requests WHERE guild_id = ? AND handle = ?",
             (guild_id, handle),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_request(r) for r in rows]
 
     async def open_support_requests_of(self, requester_key: str) -> list[SupportRequest]:
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT * FROM support_requests WHERE requester_key = ? AND status = 'open' "
             "ORDER BY id",
             (requester_key,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_request(r) for r in rows]
 
     async def support_requests_of(self, requester_key: str) -> list[SupportRequest]:
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT * FROM support_requests WHERE requester_key = ? ORDER BY id",
             (requester_key,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_request(r) for r in rows]
 
     async def count_support_requests_since(
         self, guild_id: int, member_key: str, since: datetime
     ) -> int:
-        async with self.db.execute(
+        row = await self._one(
             "SELECT COUNT(*) FROM support_requests WHERE guild_id = ? AND member_key = ? "
             "AND created_at >= ?",
             (guild_id, member_key, _iso(since)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def count_open_support_requests(self, guild_id: int) -> int:
-        async with self.db.execute(
+        row = await self._one(
             "SELECT COUNT(*) FROM support_requests WHERE guild_id = ? AND status = 'open'",
             (guild_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def touch_support_request(self, request_id: int, now: datetime) -> None:
@@ -248,20 +235,18 @@ class SupportStore:
 
     async def close_support_request(self, request_id: int, now: datetime, reason: str) -> bool:
         """Close an open request; False if it was already closed (a double click)."""
-        async with self.db.execute(
+        row = await self._one(
             "UPDATE support_requests SET status = 'closed', closed_at = ?, closed_reason = ? "
             "WHERE id = ? AND status = 'open' RETURNING id",
             (_iso(now), reason, request_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return row is not None
 
     async def idle_support_requests(self, before: datetime) -> list[SupportRequest]:
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT * FROM support_requests WHERE status = 'open' AND last_activity_at < ?",
             (_iso(before),),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_request(r) for r in rows]
 
     async def delete_support_closed_before(self, before: datetime) -> int:
@@ -275,41 +260,40 @@ class SupportStore:
 
     async def block_support_member(self, guild_id: int, member_key: str, now: datetime) -> bool:
         """Block; False if that member was already blocked here."""
-        async with self.db.execute(
+        row = await self._one(
             "INSERT INTO support_blocks (guild_id, member_key, created_at) VALUES (?, ?, ?) "
             "ON CONFLICT DO NOTHING RETURNING guild_id",
             (guild_id, member_key, _iso(now)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return row is not None
 
     async def is_support_blocked(self, guild_id: int, member_key: str) -> bool:
-        async with self.db.execute(
-            "SELECT 1 FROM support_blocks WHERE guild_id = ? AND member_key = ?",
-            (guild_id, member_key),
-        ) as cur:
-            return await cur.fetchone() is not None
+        return (
+            await self._one(
+                "SELECT 1 FROM support_blocks WHERE guild_id = ? AND member_key = ?",
+                (guild_id, member_key),
+            )
+            is not None
+        )
 
     # -- relays waiting for "which request?" ----------------------------------
 
     async def add_support_pending(self, requester_key: str, sealed_text: str, now: datetime) -> int:
-        async with self.db.execute(
+        row = await self._one(
             "INSERT INTO support_pending (requester_key, sealed_text, created_at) "
             "VALUES (?, ?, ?) RETURNING id",
             (requester_key, sealed_text, _iso(now)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return int(row[0])
 
     async def take_support_pending(self, pending_id: int) -> PendingRelay | None:
         """Remove and return a waiting relay (once: a second click finds nothing)."""
-        async with self.db.execute(
+        row = await self._one(
             "DELETE FROM support_pending WHERE id = ? "
             "RETURNING id, requester_key, sealed_text, created_at",
             (pending_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         created = _dt(row["created_at"])
@@ -317,11 +301,10 @@ class SupportStore:
         return PendingRelay(row["id"], row["requester_key"], row["sealed_text"], created)
 
     async def support_pending(self, pending_id: int) -> PendingRelay | None:
-        async with self.db.execute(
+        row = await self._one(
             "SELECT id, requester_key, sealed_text, created_at FROM support_pending WHERE id = ?",
             (pending_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         created = _dt(row["created_at"])

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from test_prompts_helpers import KEY, prompt_posts
+from helpers import KEY, prompt_posts
 
 from bot.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn

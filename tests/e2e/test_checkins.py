@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import EPHEMERAL, KEY, footer, ids, text_of
 
 from bot.app import KindredBot
 from bot.checkin_delivery import CheckinHandler
@@ -16,8 +16,6 @@ from bot.schedule_jobs import DueJob
 from bot.schedule_rules import Rule, local_date_for
 from bot.standin import StandIn
 
-EPHEMERAL = 1 << 6
-KEY = b"k" * 32
 # Saturday 7 March 2026, 12:00 UTC: New York springs forward the next night (02:00 → 03:00).
 START = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 
@@ -27,24 +25,8 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
-@pytest.fixture
-async def bot(
-    standin: StandIn, server: SampleServer, data_dir: Path, clock: ManualClock
-) -> AsyncIterator[KindredBot]:
-    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as kindred:
-        yield kindred
-
-
-def ids(message: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in message.get("components") or [] for c in row["components"]]
-
-
 def checkins(standin: StandIn, who: Any) -> list[dict[str, Any]]:
     return [m for m in standin.dms(who) if any(i.startswith("checkin:") for i in ids(m))]
-
-
-def footer(message: dict[str, Any]) -> str:
-    return str(message["embeds"][0]["footer"]["text"])
 
 
 async def run_at(bot: KindredBot, clock: ManualClock, moment: datetime) -> None:
@@ -62,17 +44,9 @@ async def private_text(it: Any) -> str:
     if response["type"] == 5:
         message = await it.followup()
         assert message["flags"] & EPHEMERAL
-        return _text(message)
+        return text_of(message)
     assert response["data"]["flags"] & EPHEMERAL
-    return _text(response["data"])
-
-
-def _text(data: dict[str, Any]) -> str:
-    parts = [str(data.get("content") or "")]
-    for embed in data.get("embeds") or []:
-        parts += [str(embed.get("title") or ""), str(embed.get("description") or "")]
-        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
-    return "\n".join(parts)
+    return text_of(response["data"])
 
 
 async def test_checkins_arrive_at_local_time_in_two_zones_across_dst(

@@ -4,38 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import EPHEMERAL, ids
 
 from bot.app import KindredBot
-from bot.harness import ManualClock, SampleServer, running_kindred
-from bot.standin import StandIn
+from bot.harness import ManualClock, SampleServer
 
-KEY = b"k" * 32
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NOTE = "Quietly proud of finishing the quilt for my grandmother"
-EPHEMERAL = 1 << 6
 
 
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-@pytest.fixture
-async def bot(
-    standin: StandIn, server: SampleServer, data_dir: Path, clock: ManualClock
-) -> AsyncIterator[KindredBot]:
-    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as kindred:
-        yield kindred
-
-
-def ids(message: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in message.get("components") or [] for c in row["components"]]
 
 
 async def answer_with_note(bot: KindredBot, server: SampleServer, clock: ManualClock) -> None:

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from test_prompts_helpers import prompt_posts
-from test_support_flow import bot_said, open_request, setup_support
+from helpers import bot_said, open_request, prompt_posts, setup_support
 
 from bot.harness import ManualClock, SampleServer, running_kindred
 from bot.sealing import KeyChangedError, Sealer, verify_key

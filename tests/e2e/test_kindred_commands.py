@@ -7,22 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import EPHEMERAL, text_of
 
 from bot.app import KindredBot
 from bot.harness import SampleServer, running_kindred
 from bot.standin import StandIn
-
-EPHEMERAL = 1 << 6
-
-
-def _text(payload: dict[str, Any]) -> str:
-    """All visible text of a callback/followup payload's message data."""
-    data = payload.get("data", payload)
-    parts = [str(data.get("content") or "")]
-    for embed in data.get("embeds") or []:
-        parts += [str(embed.get("title") or ""), str(embed.get("description") or "")]
-        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
-    return "\n".join(parts)
 
 
 async def test_login_syncs_commands_once(
@@ -47,7 +36,7 @@ async def test_help_lists_commands_privately(kindred: KindredBot, server: Sample
     response = await it.response()
     assert response["type"] == 4
     assert response["data"]["flags"] & EPHEMERAL
-    text = _text(response)
+    text = text_of(response)
     for command in (
         "/kindred privacy",
         "/kindred my-data",
@@ -61,7 +50,7 @@ async def test_privacy_shows_retention(kindred: KindredBot, server: SampleServer
     it = await server.standin.slash(server.alice, server.general, "kindred privacy")
     response = await it.response()
     assert response["data"]["flags"] & EPHEMERAL
-    text = _text(response)
+    text = text_of(response)
     assert "30 days after the request closes" in text
     assert "365 days" in text and "7 days" in text and "90 days" in text
 
@@ -91,7 +80,7 @@ async def test_status_for_admins(kindred: KindredBot, server: SampleServer) -> N
     it = await server.standin.slash(server.admin, server.general, "kindred status")
     response = await it.response()
     assert response["data"]["flags"] & EPHEMERAL
-    text = _text(response)
+    text = text_of(response)
     assert "Scheduler" in text and "running" in text
     assert "All features available." in text
     assert "Database" in text
@@ -157,5 +146,5 @@ async def test_without_message_content_the_bot_starts_degraded(tmp_path: Path) -
         async with running_kindred(standin, tmp_path / "data", key=b"k" * 32) as bot:
             assert not bot.message_content_enabled
             it = await standin.slash(server.admin, server.general, "kindred status")
-            text = _text(await it.response())
+            text = text_of(await it.response())
             assert "message-content intent is off" in text

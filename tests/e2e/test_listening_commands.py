@@ -9,24 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import EPHEMERAL, text_of
 
 from bot.app import KindredBot
 from bot.harness import ManualClock, SampleServer, build_sample_server, running_kindred
 from bot.listening_cog_delivery import WEEKLY_TIP_KIND
 from bot.standin import StandIn
 
-EPHEMERAL = 1 << 6
 SHARE = "I've been really struggling since I lost my job last week. I feel so anxious all the time"
 FIXING = "you should just update your resume and apply everywhere"
-
-
-def _text(payload: dict[str, Any]) -> str:
-    data = payload.get("data", payload)
-    parts = [str(data.get("content") or "")]
-    for embed in data.get("embeds") or []:
-        parts += [str(embed.get("title") or ""), str(embed.get("description") or "")]
-        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
-    return "\n".join(parts)
 
 
 async def _say(bot: KindredBot, standin: StandIn, who: Any, where: Any, text: str) -> None:
@@ -63,7 +54,7 @@ async def test_setup_defaults_to_this_channel_and_status_lists_modes(
     assert "every 30 minutes" in (await it.response())["data"]["content"]
 
     it = await standin.slash(server.admin, server.general, "kindred status")
-    text = _text(await it.response())
+    text = text_of(await it.response())
     assert f"Active listening: <#{server.general.id}>: a private DM" in text
     assert f"<#{server.support.id}>: a generic note in the channel" in text
     assert "Nudges in the last 7 days: 0" in text
@@ -155,7 +146,7 @@ async def test_without_the_intent_it_stays_quiet_and_status_says_so(tmp_path: Pa
             await _say(bot, standin, server.bob, server.general, FIXING)
             assert standin.dms(server.bob) == []
             it = await standin.slash(server.admin, server.general, "kindred status")
-            text = _text(await it.response())
+            text = text_of(await it.response())
             assert "Active listening: paused — needs the message-content intent" in text
 
 

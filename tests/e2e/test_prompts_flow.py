@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from test_prompts_helpers import KEY, footer, prompt_posts, refused, text_of
+from helpers import KEY, footer, prompt_posts, refused, text_of
 
 from bot.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_support_flow import bot_dm, bot_said, open_request, request_id_of, setup_support
+from helpers import bot_dm, bot_said, open_request, request_id_of, setup_support
 
 from bot import log_privacy
 from bot.harness import ManualClock, SampleServer, running_kindred

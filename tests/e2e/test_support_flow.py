@@ -7,61 +7,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import (
+    EPHEMERAL,
+    bot_dm,
+    bot_said,
+    open_request,
+    request_id_of,
+    setup_support,
+    text_of,
+)
 
 from bot import log_privacy
 from bot.app import KindredBot
 from bot.harness import ManualClock, SampleServer, build_sample_server, running_kindred
 from bot.standin import StandIn
 
-EPHEMERAL = 1 << 6
-
 
 @pytest.fixture(autouse=True)
 def _log_privacy() -> None:
     log_privacy.install()
-
-
-def text_of(message: dict[str, Any]) -> str:
-    data = message.get("data", message)
-    parts = [str(data.get("content") or "")]
-    for embed in data.get("embeds") or []:
-        parts += [str(embed.get("title") or ""), str(embed.get("description") or "")]
-        parts.append(str((embed.get("author") or {}).get("name") or ""))
-        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
-    return "\n".join(parts)
-
-
-async def setup_support(s: SampleServer, *, role: bool = True) -> None:
-    options: dict[str, Any] = {"channel": s.support}
-    if role:
-        options["responder_role"] = s.helpers
-    it = await s.standin.slash(s.admin, s.general, "support setup", options=options)
-    answer = await it.response()
-    assert answer["data"]["flags"] & EPHEMERAL
-    assert "Support requests are on" in text_of(answer), text_of(answer)
-
-
-async def open_request(
-    s: SampleServer,
-    who: Any,
-    title: str = "Rough week",
-    text: str = "I've been feeling low and alone lately.",
-    style: str = "listen",
-) -> tuple[Any, dict[str, Any]]:
-    """Run /support request and submit the form; returns the submit interaction and post."""
-    before = len(s.standin.messages(s.support))
-    it = await s.standin.slash(who, s.general, "support request", options={"style": style})
-    first = await it.response()
-    assert first["type"] == 9, first  # a modal
-    custom_id = first["data"]["custom_id"]
-    submit = await s.standin.submit_modal(
-        who, s.general, custom_id, {"title": title, "message": text}
-    )
-    await submit.response()
-    await submit.followup()
-    posts = s.standin.messages(s.support)
-    assert len(posts) == before + 1
-    return submit, posts[-1]
 
 
 async def test_request_is_posted_anonymously_with_thread_and_role_ping(
@@ -99,28 +63,8 @@ async def test_request_is_posted_anonymously_with_thread_and_role_ping(
     assert labels == ["I feel heard — close", "Keep open"]
 
 
-async def bot_dm(s: SampleServer, who: Any, needle: str) -> dict[str, Any]:
-    bot_id = str(s.standin.world.bot.id)
-    return await s.standin.wait_for_message(
-        s.standin.dm_channel(who),
-        lambda m: m["author"]["id"] == bot_id and needle in (m.get("content") or ""),
-    )
-
-
-async def bot_said(s: SampleServer, place: Any, needle: str) -> dict[str, Any]:
-    bot_id = str(s.standin.world.bot.id)
-    return await s.standin.wait_for_message(
-        place, lambda m: m["author"]["id"] == bot_id and needle in (m.get("content") or "")
-    )
-
-
 def contents(messages: list[dict[str, Any]]) -> str:
     return "\n".join(str(m.get("content") or "") for m in messages)
-
-
-def request_id_of(post: dict[str, Any]) -> int:
-    (button,) = [c for row in post["components"] for c in row["components"]]
-    return int(button["custom_id"].rsplit(":", 1)[1])
 
 
 async def test_thread_reply_reaches_requester_and_dm_answer_reaches_thread(

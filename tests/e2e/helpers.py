@@ -1,0 +1,104 @@
+"""Helpers shared by the end-to-end tests: reading what the bot sent, and driving /support."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.harness import SampleServer
+from bot.standin import StandIn
+
+EPHEMERAL = 1 << 6
+KEY = b"k" * 32
+
+
+def text_of(payload: dict[str, Any]) -> str:
+    """All visible text of a message, or of a callback/followup payload's message data."""
+    data = payload.get("data", payload)
+    parts = [str(data.get("content") or "")]
+    for embed in data.get("embeds") or []:
+        parts += [str(embed.get("title") or ""), str(embed.get("description") or "")]
+        parts.append(str((embed.get("author") or {}).get("name") or ""))
+        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
+        parts.append(str((embed.get("footer") or {}).get("text") or ""))
+    return "\n".join(parts)
+
+
+def ids(message: dict[str, Any]) -> list[str]:
+    """The custom ids of a message's buttons and selects, row by row."""
+    return [c["custom_id"] for row in message.get("components") or [] for c in row["components"]]
+
+
+def footer(message: dict[str, Any]) -> str:
+    return str(message["embeds"][0]["footer"]["text"])
+
+
+def prompt_posts(standin: StandIn, channel: Any) -> list[dict[str, Any]]:
+    """Kindred's prompt posts in a channel (messages with a prompt embed), oldest first."""
+    bot_id = str(standin.world.bot.id)
+    return [
+        m
+        for m in standin.messages(channel)
+        if m["author"]["id"] == bot_id
+        and any("prompt" in (e.get("title") or "").lower() for e in m.get("embeds") or [])
+    ]
+
+
+async def refused(it: Any) -> str:
+    """The ephemeral refusal text of an interaction (fails if it was public)."""
+    response = await it.response()
+    data = response.get("data") or {}
+    if response["type"] == 5:
+        data = await it.followup()
+    assert int(data.get("flags") or 0) & EPHEMERAL, data
+    return str(data.get("content") or "")
+
+
+async def bot_dm(s: SampleServer, who: Any, needle: str) -> dict[str, Any]:
+    """Wait for the bot's DM to ``who`` whose content contains ``needle``."""
+    return await bot_said(s, s.standin.dm_channel(who), needle)
+
+
+async def bot_said(s: SampleServer, place: Any, needle: str) -> dict[str, Any]:
+    """Wait for the bot's message in ``place`` whose content contains ``needle``."""
+    bot_id = str(s.standin.world.bot.id)
+    return await s.standin.wait_for_message(
+        place, lambda m: m["author"]["id"] == bot_id and needle in (m.get("content") or "")
+    )
+
+
+async def setup_support(s: SampleServer, *, role: bool = True) -> None:
+    options: dict[str, Any] = {"channel": s.support}
+    if role:
+        options["responder_role"] = s.helpers
+    it = await s.standin.slash(s.admin, s.general, "support setup", options=options)
+    answer = await it.response()
+    assert answer["data"]["flags"] & EPHEMERAL
+    assert "Support requests are on" in text_of(answer), text_of(answer)
+
+
+async def open_request(
+    s: SampleServer,
+    who: Any,
+    title: str = "Rough week",
+    text: str = "I've been feeling low and alone lately.",
+    style: str = "listen",
+) -> tuple[Any, dict[str, Any]]:
+    """Run /support request and submit the form; returns the submit interaction and post."""
+    before = len(s.standin.messages(s.support))
+    it = await s.standin.slash(who, s.general, "support request", options={"style": style})
+    first = await it.response()
+    assert first["type"] == 9, first  # a modal
+    custom_id = first["data"]["custom_id"]
+    submit = await s.standin.submit_modal(
+        who, s.general, custom_id, {"title": title, "message": text}
+    )
+    await submit.response()
+    await submit.followup()
+    posts = s.standin.messages(s.support)
+    assert len(posts) == before + 1
+    return submit, posts[-1]
+
+
+def request_id_of(post: dict[str, Any]) -> int:
+    (button,) = [c for row in post["components"] for c in row["components"]]
+    return int(button["custom_id"].rsplit(":", 1)[1])

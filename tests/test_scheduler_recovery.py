@@ -1,0 +1,140 @@
+"""The due-work engine after downtime and crashes: grace windows, quiet hours, claims."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from scheduler_fakes import (
+    T0,
+    Clock,
+    Handler,
+    Z,
+    claim_for,
+    make_engine,
+    save,
+)
+
+from bot.schedule_rules import Rule
+from bot.scheduler import (
+    DeliveryResult,
+    DueJob,
+)
+from bot.store import Store
+
+
+async def test_down_one_hour_with_three_hours_grace_delivers_once_late(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    report = await engine.run_due(Z("2026-11-27 09:00"))
+    assert (report.delivered, report.late, report.skipped) == (1, 1, 0)
+    assert handler.jobs[0].late is True
+    assert (await engine.run_due(Z("2026-11-27 09:01"))).delivered == 0
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+
+
+async def test_down_five_hours_skips_to_the_next_occurrence(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    report = await engine.run_due(Z("2026-11-27 13:00"))
+    assert (report.delivered, report.skipped) == (0, 1)
+    assert handler.jobs == []
+    entry = await store.ledger_entry(row.id, date(2026, 11, 27))
+    assert entry is not None and entry.state == "skipped" and "grace" in (entry.error or "")
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+
+
+async def test_down_more_than_a_day_skips_the_old_one_and_delivers_the_recent_one(
+    store: Store,
+) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    report = await engine.run_due(Z("2026-11-28 09:30"))  # Friday's missed, Saturday's 1.5 h late
+    assert (report.skipped, report.delivered, report.late) == (1, 1, 1)
+    assert [j.local_date for j in handler.jobs] == [date(2026, 11, 28)]
+    states = {e.local_date: e.state for e in await store.ledger_for_schedule(row.id)}
+    assert states == {date(2026, 11, 27): "skipped", date(2026, 11, 28): "confirmed"}
+
+
+@pytest.mark.parametrize(("quiet", "delivered"), [(True, 0), (False, 1)])
+async def test_quiet_hours_catch_up_is_skipped(store: Store, quiet: bool, delivered: int) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    engine.register("checkin", handler)
+    rule = Rule(time(21, 0), "America/New_York", quiet_hours=quiet)  # 02:00Z
+    row = await engine.save_schedule(kind="checkin", rule=rule, member_id=5)
+    report = await engine.run_due(Z("2026-11-27 03:30"))  # 22:30 local, 1.5 h late
+    assert report.delivered == delivered
+    assert report.skipped == 1 - delivered
+    after = await store.get_schedule(row.id)
+    assert after is not None and after.next_due_at == Z("2026-11-28 02:00")
+    # On time, quiet hours do not apply even to a late-evening rule.
+    await engine.run_due(Z("2026-11-28 02:00:05"))
+    assert [j.local_date for j in handler.jobs][-1] == date(2026, 11, 27)
+
+
+class Crash(BaseException):
+    """The process dying mid-delivery."""
+
+
+@pytest.mark.parametrize("sent_before_crash", [True, False])
+async def test_crash_between_claim_and_confirm_never_loses_or_doubles(
+    tmp_path: Path, sent_before_crash: bool
+) -> None:
+    path = tmp_path / "kindred.db"
+    store = await Store.open(path)
+    clock = Clock(T0)
+    sent: set[str] = set()
+
+    def crash(job: DueJob) -> DeliveryResult:
+        if sent_before_crash:
+            sent.add(job.nonce)  # the message reached Discord, then we died
+        raise Crash
+
+    first = make_engine(store, clock, Handler(crash))
+    row = await save(first)
+    with pytest.raises(Crash):
+        await first.run_due(Z("2026-11-27 08:00:05"))
+    await store.close()
+    store = await Store.open(path)
+    try:
+        [claim] = await store.unconfirmed_claims()
+        assert claim.state == "claimed"
+
+        handler = Handler()
+        handler.sent_nonces = sent
+        clock.now = Z("2026-11-27 08:30")
+        second = make_engine(store, clock, handler)
+        recovered = await second.recover()
+        assert [j.nonce for j in handler.checked] == [claim.nonce]
+        assert recovered.resolved == int(sent_before_crash)
+        assert recovered.delivered == int(not sent_before_crash)
+        # The redelivery (if any) carries the same nonce, so Discord would dedupe it too.
+        assert [j.nonce for j in handler.jobs] == ([] if sent_before_crash else [claim.nonce])
+        await second.run_due(Z("2026-11-27 08:31"))
+        assert len(handler.jobs) == int(not sent_before_crash)
+        entry = await store.ledger_entry(row.id, date(2026, 11, 27))
+        assert entry is not None and entry.state == "confirmed"
+        assert await store.unconfirmed_claims() == []
+        after = await store.get_schedule(row.id)
+        assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
+    finally:
+        await store.close()
+
+
+async def test_unconfirmed_claim_past_grace_is_skipped_not_redone(store: Store) -> None:
+    clock, handler = Clock(T0), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    await store.claim_delivery(
+        claim_for(row.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
+    )
+    report = await engine.recover(Z("2026-11-27 14:00"))
+    assert (report.resolved, report.delivered, report.skipped) == (0, 0, 1)
+    assert handler.jobs == [] and len(handler.checked) == 1
