@@ -131,9 +131,18 @@ def load_conversations(path: Path = EVAL_PATH) -> list[Conversation]:
     return conversations
 
 
-def evaluate(conversations: Sequence[Conversation], config: DetectionConfig) -> Report:
+def evaluate(
+    conversations: Sequence[Conversation], config: DetectionConfig, *, one_channel: bool = False
+) -> Report:
+    """Replay each conversation in a channel of its own, or (``one_channel``) all of them back
+    to back in one channel, a minute apart, each with its own members — as a busy server or
+    an outside check replaying a set would."""
     report = Report(categories={c: Counts() for c in CATEGORIES})
-    for channel_id, conversation in enumerate(conversations, start=1000):
+    shared = ListeningTracker(config) if one_channel else None
+    clock = START
+    for number, conversation in enumerate(conversations, start=1000):
+        channel_id = 1 if one_channel else number
+        members = number * 100 if one_channel else 0  # distinct people per conversation
         report.conversations += 1
         detected = detect_share(conversation.opener, config).is_share
         _count(report.share, label=conversation.share, got=detected)
@@ -141,23 +150,24 @@ def evaluate(conversations: Sequence[Conversation], config: DetectionConfig) -> 
             report.share_errors.append(
                 f"{conversation.id}: labeled share={conversation.share}, detected {detected}"
             )
-        tracker = ListeningTracker(config)
-        share_id = channel_id * 100
+        tracker = shared or ListeningTracker(config)
+        share_id = number * 100
+        start = clock if one_channel else START
         tracker.observe(
             channel_id=channel_id,
             message_id=share_id,
-            author_id=SHARER_ID,
+            author_id=members + SHARER_ID,
             text=conversation.opener,
-            at=START,
+            at=start,
             advice_welcome=conversation.style == "advice",
         )
         for index, reply in enumerate(conversation.replies, start=1):
             nudges = tracker.observe(
                 channel_id=channel_id,
                 message_id=share_id + index,
-                author_id=reply.author,
+                author_id=members + reply.author,
                 text=reply.text,
-                at=START + timedelta(minutes=index),
+                at=start + timedelta(minutes=index),
             )
             got = nudges[0].kind if nudges else "none"
             report.replies += 1
@@ -169,6 +179,7 @@ def evaluate(conversations: Sequence[Conversation], config: DetectionConfig) -> 
                     got=got == category,
                 )
             _count(report.overall, label=reply.nudge != "none", got=got != "none")
+        clock = start + timedelta(minutes=len(conversation.replies) + 1)
     return report
 
 
@@ -222,9 +233,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--eval", type=Path, default=EVAL_PATH, help="labeled conversations")
     parser.add_argument("--detection", type=Path, help="a file holding only a detection: mapping")
     parser.add_argument("--errors", action="store_true", help="list every mislabeled item")
+    parser.add_argument(
+        "--one-channel",
+        action="store_true",
+        help="replay all conversations back to back in one channel",
+    )
     args = parser.parse_args(argv)
     config = DetectionConfig.from_file(args.detection) if args.detection else default_config()
-    report = evaluate(load_conversations(args.eval), config)
+    report = evaluate(load_conversations(args.eval), config, one_channel=args.one_channel)
     print(format_report(report))
     if args.errors:
         print()

@@ -137,11 +137,11 @@ class ListeningTracker:
                 if not signal.is_share or reply_to is not None:
                     return nudges
                 # Someone else discloses something of their own while a share is open. A
-                # disclosure is never advice or minimizing. If it turns the conversation to
-                # themselves (a hijack) it opens its own window, so the replies that follow
-                # are judged against it; otherwise it is solidarity within this one.
+                # disclosure is never advice or minimizing. Unless it answers the open share
+                # (solidarity: "so sorry, I went through this too"), it opens its own window,
+                # so the replies that follow are judged against it.
                 nudges = [n for n in nudges if n.kind == "hijacking"]
-                if not nudges:
+                if not nudges and self._acknowledges(share, text):
                     return []
             # else: the share's conversation has run its course; this may start a new one
         if signal.is_share:
@@ -186,6 +186,10 @@ class ListeningTracker:
                 return share
         # a Discord reply to something else is another conversation
         return None
+
+    def _acknowledges(self, share: _Share, text: str) -> bool:
+        verdict = classify_reply(share.text, text, self.config, advice_welcome=share.advice_welcome)
+        return verdict.acknowledges
 
     def _follow_up(self, share: _Share, message_id: int, text: str) -> None:
         share.message_ids.add(message_id)

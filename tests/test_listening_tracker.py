@@ -300,6 +300,18 @@ def test_someone_elses_share_in_an_open_window_is_not_judged_as_advice(
     chat.say(1, "honestly i've been struggling a lot lately, my anxiety is through the roof")
     chat.say(2, "oh no, that sounds so hard. i'm here")
     second = "my grandma passed away last night. i didn't get to say goodbye and i can't stop"
-    assert chat.say(3, second + " thinking about it") == []
-    # A reply after it is still judged (here against the share still open).
-    assert kinds(chat.say(4, "write her a letter, seriously it helps")) == ["fixing"]
+    assert chat.say(3, second + " thinking about it") == []  # id 102: not advice, not minimizing
+    # It answers nothing of the first share, so it opens its own window: what follows is
+    # judged against it.
+    nudges = chat.say(4, "write her a letter, seriously it helps")
+    assert [(n.kind, n.share_message_id) for n in nudges] == [("fixing", SHARE_ID + 2)]
+
+
+def test_solidarity_from_someone_elses_experience_stays_in_the_conversation(
+    tracker: ListeningTracker,
+) -> None:
+    chat = Chat(tracker)
+    chat.say(1, "my grandma passed away last night. i didn't get to say goodbye")
+    solidarity = "i'm so sorry. i lost my grandpa last year and i still can't stop crying about it"
+    assert chat.say(2, solidarity) == []
+    assert tracker.open_shares(CHANNEL) == 1
