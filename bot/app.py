@@ -152,7 +152,13 @@ class KindredBot(commands.Bot):
         if await self.store.get_meta(COMMAND_HASH_KEY) == digest:
             log.info("command set unchanged; not syncing")
             return False
-        synced = await self.tree.sync()
+        try:
+            synced = await self.tree.sync()
+        except discord.HTTPException as exc:
+            # Not fatal: the commands registered before keep working; the next start retries.
+            log.error("could not sync commands (%s, code %s); will retry next start",
+                      exc.status, exc.code)  # fmt: skip
+            return False
         await self.store.set_meta(COMMAND_HASH_KEY, digest)
         self.commands_synced_this_start = True
         log.info("synced %d commands", len(synced))
@@ -204,9 +210,14 @@ class KindredBot(commands.Bot):
 
     async def on_ready(self) -> None:
         now = self.clock()
-        for guild in self.guilds:
-            await self.store.guild_joined(guild.id, now)
-        log.info("ready in %d servers", len(self.guilds))
+        present = [guild.id for guild in self.guilds]  # unavailable (outage) guilds included
+        for guild_id in present:
+            await self.store.guild_joined(guild_id, now)
+        # Removed while Kindred was offline: no GUILD_DELETE ever came, READY just omits it.
+        gone = await self.store.mark_guilds_left_unless(present, now)
+        if gone:
+            log.info("%d servers removed Kindred while it was offline", gone)
+        log.info("ready in %d servers", len(present))
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.store.guild_joined(guild.id, self.clock())

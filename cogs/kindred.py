@@ -49,6 +49,15 @@ def privacy_text(retention_days: int) -> str:
     )
 
 
+def _stored_items(value: Any) -> int:
+    """How many stored values ``value`` holds: empty lists, dicts and None/False hold none."""
+    if isinstance(value, dict):
+        return sum(_stored_items(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sum(_stored_items(v) for v in value)
+    return 0 if value is None or value is False or value == "" else 1
+
+
 class ForgetServerButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"kindred:forget-server:(?P<guild_id>[0-9]{1,20})",
@@ -87,11 +96,13 @@ class ForgetServerButton(
             return
         # Permissions are checked again at click time: the button may be old.
         require_manage_server(interaction)
+        # Deleting a big server's data can take longer than Discord's 3-second deadline.
+        await interaction.response.defer()
         bot: KindredBot = interaction.client
         counts = await bot.forget_server(self.guild_id)
         await bot.store.guild_joined(self.guild_id, bot.clock())
         total = sum(counts.values())
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=f"Done. Deleted all of this server's Kindred data ({total} records). "
             "Kindred stays in the server with nothing configured.",
             view=None,
@@ -157,7 +168,7 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
             "data": data,
         }
         blob = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
-        stored = sum(len(v) if isinstance(v, list | dict) else 1 for v in data.values() if v)
+        stored = _stored_items(data)
         summary = (
             "Here is everything Kindred stores about you."
             if stored
@@ -179,7 +190,8 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
         total = sum(counts.values())
         await interaction.followup.send(
             f"Done — deleted {total} record{'s' if total != 1 else ''} about you, in every server. "
-            "Check-ins stop, and nothing new is stored unless you use Kindred again.",
+            "Check-ins stop, and nothing new is stored unless you use Kindred again. If you had "
+            "muted listening nudges, that setting is gone too: `/listening mute` turns them off.",
             ephemeral=True,
         )
 

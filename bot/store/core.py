@@ -135,6 +135,17 @@ class CoreStore:
             (guild_id, _iso(now), _iso(now)),
         )
 
+    async def mark_guilds_left_unless(self, present: list[int], now: datetime) -> int:
+        """Mark every known server not in ``present`` as left (now); return how many."""
+        async with self.db.execute("SELECT guild_id FROM guilds WHERE left_at IS NULL") as cur:
+            known = [int(r[0]) for r in await cur.fetchall()]
+        gone = sorted(set(known) - set(present))
+        await self.db.executemany(
+            "UPDATE guilds SET left_at = ? WHERE guild_id = ? AND left_at IS NULL",
+            [(_iso(now), guild_id) for guild_id in gone],
+        )
+        return len(gone)
+
     async def guilds_left_before(self, cutoff: datetime) -> list[int]:
         async with self.db.execute(
             "SELECT guild_id FROM guilds WHERE left_at IS NOT NULL AND left_at < ?",

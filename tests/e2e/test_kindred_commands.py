@@ -66,6 +66,14 @@ async def test_my_data_is_a_private_json_file(kindred: KindredBot, server: Sampl
     document = json.loads(server.standin.attachment_bytes(attachment))
     assert document["user_id"] == str(server.alice.id)
     assert "schedules" in document["data"]
+    assert followup["content"] == "Kindred stores nothing about you right now. The file shows that."
+
+    # Once something is stored, the answer says so.
+    it = await server.standin.slash(server.alice, server.general, "listening mute")
+    await it.response()
+    it = await server.standin.slash(server.alice, server.general, "kindred my-data")
+    await it.response()
+    assert (await it.followup())["content"] == "Here is everything Kindred stores about you."
 
 
 async def test_forget_me_answers_privately(kindred: KindredBot, server: SampleServer) -> None:
@@ -115,9 +123,12 @@ async def test_forget_server_needs_a_confirming_click(
 
     done = await server.standin.click(server.admin, message, button["custom_id"])
     update = await done.response()
-    assert update["type"] == 7
-    assert update["data"]["content"].startswith("Done.")
-    assert update["data"]["components"] == []
+    assert update["type"] == 6  # deferred: deleting may take longer than the deadline
+    edited = await server.standin.wait_until(
+        lambda: (m := done.original()) is not None and m["content"].startswith("Done.") and m,
+        timeout=5,
+    )
+    assert edited["components"] == []
 
 
 async def test_unexpected_error_gets_an_apology_and_the_bot_keeps_serving(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.app import KindredBot
 from bot.harness import BOT_PERMISSIONS, ManualClock, SampleServer, running_kindred
@@ -60,3 +61,37 @@ async def test_a_left_servers_data_is_deleted_after_30_days(
         clock.advance(days=1, minutes=1)
         await bot.run_maintenance()
         assert await bot.store.schedules_for_guild(server.guild.id) == []
+
+
+async def test_a_server_that_removed_kindred_while_it_was_offline_is_forgotten_too(
+    standin: StandIn, server: SampleServer, data_dir: Path
+) -> None:
+    clock = ManualClock(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    rule = Rule(parse_time("09:00"), "Europe/Berlin", "*")
+    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+        await bot.engine.save_schedule(
+            kind="prompt", rule=rule, guild_id=server.guild.id, channel_id=server.general.id
+        )
+    server.guild.joined = False  # kicked while Kindred was down: no GUILD_DELETE ever arrives
+    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+        assert bot.get_guild(server.guild.id) is None
+        clock.advance(days=29)
+        await bot.run_maintenance()
+        assert await bot.store.schedules_for_guild(server.guild.id) != []
+        clock.advance(days=1, minutes=1)
+        await bot.run_maintenance()
+        assert await bot.store.schedules_for_guild(server.guild.id) == []
+
+
+async def test_a_failed_command_sync_does_not_stop_the_bot(
+    standin: StandIn, server: SampleServer, data_dir: Path, caplog: Any
+) -> None:
+    daily_limit = {"code": 30034, "message": "Max number of daily application command creates"}
+    standin.fail_next("PUT", r"/applications/\d+/commands$", status=400, body=daily_limit)
+    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+        assert not bot.commands_synced_this_start
+        assert any("could not sync commands" in r.getMessage() for r in caplog.records)
+    # The hash was not stored, so the next start syncs.
+    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+        assert bot.commands_synced_this_start
+    assert any(c["name"] == "kindred" for c in standin.commands())
