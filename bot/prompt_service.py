@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import secrets
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,11 @@ REPLIER_PURPOSE = "prompt-replier"
 HISTORY_SLACK = timedelta(minutes=10)
 
 
+def new_nonce() -> str:
+    """A random message nonce (24 characters; Discord allows 25) for a one-off post."""
+    return secrets.token_hex(12)
+
+
 class PostFailed(Exception):
     """Posting did not work; ``permanent`` failures (403/404) are not retried."""
 
@@ -74,7 +80,8 @@ class PromptService:
     def __init__(self, bot: KindredBot, *, rng: random.Random | None = None) -> None:
         self.bot = bot
         self.rng = rng or random.Random()
-        # Threads still inside their counting day: thread id -> (post id, posted at).
+        # Threads still inside their counting day: thread id -> (server id, posted at). Keyed
+        # by thread id (a snowflake, never reused), so a reply reaches only its own post.
         self.tracked: dict[int, tuple[int, datetime]] = {}
 
     # -- settings and the ladder ------------------------------------------------
@@ -159,22 +166,22 @@ class PromptService:
     async def _send(
         self, channel: discord.TextChannel, embed: discord.Embed, nonce: str | None
     ) -> discord.Message:
+        # With a nonce Discord answers a retry (ours, or discord.py's own on a 5xx) with
+        # the message it already has instead of posting it twice.
+        nonce = nonce or new_nonce()
         attempt = 0
         while True:
             try:
-                if nonce is not None:
-                    # With the nonce, Discord answers a retry with the message it already has.
-                    return await channel.send(embed=embed, nonce=nonce)
-                return await channel.send(embed=embed)
+                return await channel.send(embed=embed, nonce=nonce)
             except discord.NotFound as exc:
                 raise PostFailed(
-                    f"#{channel.name} no longer exists ({_describe(exc)})",
+                    f"{channel.mention} no longer exists ({_describe(exc)})",
                     permanent=True,
                     gone=True,
                 ) from exc
             except discord.Forbidden as exc:
                 raise PostFailed(
-                    f"Kindred may not post in #{channel.name} ({_describe(exc)})", permanent=True
+                    f"Kindred may not post in {channel.mention} ({_describe(exc)})", permanent=True
                 ) from exc
             except Exception as exc:
                 if not _is_transient(exc) or attempt >= len(self.retry_delays):
@@ -192,9 +199,13 @@ class PromptService:
                 name=make_thread_name(text), auto_archive_duration=THREAD_ARCHIVE_MINUTES
             )
             thread_id = thread.id
-        except discord.HTTPException as exc:
-            if exc.code != THREAD_EXISTS:
-                log.warning("could not start the thread of prompt post %s: %s", post_id, exc.code)
+        except Exception as exc:
+            already = isinstance(exc, discord.HTTPException) and exc.code == THREAD_EXISTS
+            if not already:
+                if not isinstance(exc, discord.HTTPException) and not _is_transient(exc):
+                    raise
+                # The message is out: the post stands whatever happened to its thread.
+                log.warning("could not start the thread of prompt post %s: %s", post_id, exc)
                 await self.bot.store.record_prompt_failure(
                     guild_id,
                     f"The prompt was posted but its thread could not be started: {_describe(exc)}",
@@ -203,7 +214,7 @@ class PromptService:
                 return None
             thread_id = message.id  # a thread's id is its starter message's id
         await self.bot.store.set_prompt_thread(post_id, thread_id)
-        self.tracked[thread_id] = (post_id, self.bot.clock())
+        self.tracked[thread_id] = (guild_id, self.bot.clock())
         return thread_id
 
     async def post_now(
@@ -212,6 +223,7 @@ class PromptService:
         """``/prompt now``: choose and post here; not part of the ladder."""
         guild_id = channel.guild.id
         prompt = await self.choose(guild_id, depth=depth, category=category)
+        nonce = new_nonce()
         post = await self.bot.store.add_prompt_post(
             guild_id=guild_id,
             channel_id=channel.id,
@@ -220,8 +232,10 @@ class PromptService:
             depth=prompt.depth,
             source="now",
             now=self.bot.clock(),
+            nonce=nonce,
         )
-        return prompt, await self.publish(channel, prompt, post, footer=NOW_MARK)
+        message = await self.publish(channel, prompt, post, footer=NOW_MARK, nonce=nonce)
+        return prompt, message
 
     # -- engagement -----------------------------------------------------------------
 
@@ -231,15 +245,19 @@ class PromptService:
 
     async def note_message(self, message: discord.Message) -> None:
         """Count a reply in a prompt thread (no content is read or stored)."""
-        entry = self.tracked.get(message.channel.id)
+        thread_id = message.channel.id
+        entry = self.tracked.get(thread_id)
         if entry is None or message.author.bot or message.webhook_id is not None:
             return
-        post_id, posted_at = entry
-        if self.bot.clock() - posted_at > COUNTING_WINDOW:
-            self.tracked.pop(message.channel.id, None)
+        if self.bot.clock() - entry[1] > COUNTING_WINDOW:
+            self.tracked.pop(thread_id, None)
             return
         member_hash = self.bot.sealer.keyed_hash(REPLIER_PURPOSE, message.author.id)
-        await self.bot.store.record_prompt_reply(post_id, member_hash)
+        await self.bot.store.record_prompt_reply(thread_id, member_hash)
+
+    def forget_guild(self, guild_id: int) -> None:
+        """Stop counting replies in a server's threads (``/kindred forget-server``)."""
+        self.tracked = {k: v for k, v in self.tracked.items() if v[0] != guild_id}
 
     async def prune(self) -> None:
         now = self.bot.clock()
@@ -302,7 +320,8 @@ class PromptDelivery:
             missing = missing_permissions(channel.permissions_for(channel.guild.me))
             if missing:
                 raise PostFailed(
-                    f"Kindred is missing {', '.join(missing)} in #{channel.name}", permanent=True
+                    f"Kindred is missing {', '.join(missing)} in {channel.mention}",
+                    permanent=True,
                 )
             post = await self.bot.store.prompt_post_by_nonce(job.nonce)
             prompt = None if post is None else await service.find_prompt(guild_id, post.prompt_id)
@@ -331,10 +350,20 @@ class PromptDelivery:
         return Delivered(message.id)
 
     async def already_delivered(self, job: DueJob) -> bool:
-        """After a crash: is Kindred's post for this local date in the channel already?"""
-        channel = self.bot.get_channel(job.schedule.channel_id or 0)
-        if not isinstance(channel, discord.TextChannel) or self.bot.user is None:
-            return False
+        """After a crash: is Kindred's post for this local date in the channel already?
+
+        Raises when that cannot be known (history unreadable, Discord or the network
+        failing): the engine then keeps the claim and asks again later, rather than
+        posting a second time.
+        """
+        try:
+            channel = await self._channel(job.schedule.channel_id)
+        except PostFailed as exc:
+            if exc.gone:  # no channel, so surely no post; the redo fails and pauses
+                return False
+            raise
+        if self.bot.user is None:
+            raise RuntimeError("not logged in yet")
         found = await self._find_post(channel, job.local_date, job.due_at)
         if found is None:
             return False

@@ -56,7 +56,12 @@ class DueHandler(Protocol):
     async def deliver(self, job: DueJob) -> DeliveryResult: ...
 
     async def already_delivered(self, job: DueJob) -> bool:
-        """After a crash: is a message carrying ``job.nonce`` among the recent ones?"""
+        """After a crash: is a message carrying ``job.nonce`` among the recent ones?
+
+        Return False only when it surely is not; raise when it cannot be known (history
+        unreadable, Discord or the network failing): the engine keeps the claim and asks
+        again later instead of delivering a second time.
+        """
         ...
 
 
@@ -74,6 +79,7 @@ class RunReport:
     duplicates: int = 0
     paused: int = 0
     resolved: int = 0  # unconfirmed claims found already delivered
+    unresolved: int = 0  # unconfirmed claims whose check failed; left claimed for a later pass
 
     @property
     def busy(self) -> bool:

@@ -31,6 +31,7 @@ from .schedule_jobs import (
     Skipped,
     deliver_paced,
 )
+from .schedule_recheck import Rechecks, resolve_claims
 from .schedule_rules import Rule, in_quiet_hours, local_date_for, next_due_after, nonce_for
 from .schedule_wakeup import Wakeups
 from .store.schedule import Advance, Claim, Schedule, ScheduleStore, Settlement
@@ -85,6 +86,7 @@ class Engine:
         self._last_error: str | None = None
         self._last_prune: datetime | None = None
         self._next_wakeup_at: datetime | None = None
+        self._rechecks = Rechecks()
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -160,8 +162,8 @@ class Engine:
     async def _run_loop(self) -> None:
         try:
             if self._recover_next:
+                self._recover_next = False  # recover() sets it again while claims stay unknown
                 await self.recover()
-                self._recover_next = False
             while not self._stopping:
                 self._again = False
                 await self.run_due()
@@ -195,9 +197,17 @@ class Engine:
         payload: Mapping[str, Any] | None = None,
         paused: bool = False,
     ) -> Schedule:
-        """Create or replace the (kind, server, member) schedule; due next after now."""
+        """Create or replace the (kind, server, member) schedule; due next after now.
+
+        A local date already in this schedule's ledger (delivered today, say, before the
+        time was moved later) is skipped: the ledger would make it a no-op anyway, so the
+        returned ``next_due_at`` is the occurrence that really delivers.
+        """
         now = self._clock()
-        next_due = None if paused else next_due_after(rule, now)
+        next_due = None
+        if not paused:
+            existing = await self._store.find_schedule(kind, guild_id=guild_id, member_id=member_id)
+            next_due = await self._next_open(None if existing is None else existing.id, rule, now)
         schedule = await self._store.upsert_schedule(
             kind=kind,
             rule=rule,
@@ -212,6 +222,20 @@ class Engine:
         self._wake_by(next_due)
         return schedule
 
+    async def _next_open(self, schedule_id: int | None, rule: Rule, now: datetime) -> datetime:
+        """The first occurrence after ``now`` on a local date not yet in the ledger."""
+        next_due = next_due_after(rule, now)
+        if schedule_id is None:
+            return next_due
+        since = local_date_for(rule, now) - timedelta(days=1)
+        taken = await self._store.ledger_dates(schedule_id, since)
+        # Each taken date can hold at most two occurrences (fall-back day fires twice).
+        for _ in range(2 * len(taken) + 1):
+            if local_date_for(rule, next_due) not in taken:
+                break
+            next_due = next_due_after(rule, next_due)
+        return next_due
+
     async def pause(self, schedule_id: int) -> Schedule | None:
         return await self._store.pause_schedule(schedule_id, self._clock())
 
@@ -220,7 +244,7 @@ class Engine:
         if schedule is None:
             return None
         now = self._clock()
-        next_due = next_due_after(schedule.rule, now)
+        next_due = await self._next_open(schedule.id, schedule.rule, now)
         resumed = await self._store.resume_schedule(schedule_id, next_due, now)
         self._wake_by(next_due)
         return resumed
@@ -303,64 +327,47 @@ class Engine:
         return late_by > self._late_after
 
     async def recover(self, now: datetime | None = None) -> RunReport:
-        """Resolve claims a crash left unconfirmed: confirm if the nonce is found, else redo."""
+        """Resolve claims a crash left unconfirmed: confirm if the nonce is found, else redo.
+
+        When the check itself fails the claim stays claimed and a later pass checks again
+        (``report.unresolved``); past the grace window it is recorded failed, never redone
+        blindly (that could post twice once Discord's nonce window is over).
+        """
         async with self._lock:
             now = now or self._clock()
             report = RunReport(started_at=now)
             entries = await self._store.unconfirmed_claims(self.kinds)
+            self._rechecks.keep_only({(e.schedule_id, e.local_date) for e in entries})
             schedules = await self._store.get_schedules([e.schedule_id for e in entries])
-            settlements: list[Settlement] = []
-            advances: list[Advance] = []
-            redo: list[DueJob] = []
-            nexts: dict[Key, datetime] = {}
-            for entry in entries:
-                row = schedules.get(entry.schedule_id)
-                if row is None:  # deleted meanwhile; its ledger rows went with it
-                    continue
-                key = (row.id, entry.local_date)
-                late_by = now - entry.due_at
-                job = DueJob(
-                    row, entry.local_date, entry.due_at, entry.nonce, self._is_late(late_by)
-                )
-                nexts[key] = next_due = next_due_after(row.rule, entry.due_at)
-                await self._pacer.wait()  # looking for the nonce is a Discord request too
-                if await self._found(job):
-                    report.resolved += 1
-                    settlements.append(Settlement(*key, "confirmed"))
-                    advances.append(Advance(row.id, entry.due_at, next_due, delivered_at=now))
-                    continue
-                reason = None
-                if late_by > self._grace:
-                    reason = "not confirmed before a restart, and now past the grace window"
-                elif job.late and row.rule.quiet_hours and in_quiet_hours(row.rule, now):
-                    reason = "not confirmed before a restart; redoing it would land in quiet hours"
-                elif row.paused:
-                    reason = "not confirmed before a restart; the schedule is paused"
-                if reason is None:
-                    redo.append(job)
-                else:
-                    report.skipped += 1
-                    settlements.append(Settlement(*key, "skipped", error=reason))
-                    advances.append(Advance(row.id, entry.due_at, next_due))
+            plan = await resolve_claims(
+                entries,
+                schedules,
+                self._handlers,
+                now=now,
+                grace=self._grace,
+                late_after=self._late_after,
+                pacer=self._pacer,
+                rechecks=self._rechecks,
+                report=report,
+            )
+            redo, nexts, advances = plan.redo, plan.nexts, plan.advances
+            await self._store.settle_deliveries(plan.settlements, now)
             report.due = len(redo)
-            await self._store.settle_deliveries(settlements, now)
             await self._deliver_and_record(redo, nexts, now, report, advances)
+            if report.unresolved:
+                self._recover_next = True  # the next tick looks again
             report.finished_at = self._clock()
-            if report.busy or report.skipped:
+            if report.busy or report.skipped or report.failed or report.unresolved:
                 log.info(
-                    "recovered unconfirmed deliveries: %d found sent, %d redone, %d skipped",
+                    "recovered unconfirmed deliveries: %d found sent, %d redone, %d skipped, "
+                    "%d failed, %d still unknown",
                     report.resolved,
                     report.delivered,
                     report.skipped,
+                    report.failed,
+                    report.unresolved,
                 )
             return report
-
-    async def _found(self, job: DueJob) -> bool:
-        try:
-            return await self._handlers[job.schedule.kind].already_delivered(job)
-        except Exception:
-            log.exception("could not check whether schedule %d was delivered", job.schedule.id)
-            return False
 
     async def _deliver_and_record(
         self,

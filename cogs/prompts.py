@@ -16,17 +16,12 @@ from bot.clock import relative
 from bot.errors import UserFacingError
 from bot.library import CATEGORIES, DEPTHS, PROMPT_MAX
 from bot.privacy import DataArea
-from bot.prompt_posting import (
-    EMBED_COLOUR,
-    days_label,
-    local_when,
-    missing_permissions,
-)
+from bot.prompt_posting import days_label, local_when, missing_permissions
 from bot.prompt_review import SUGGESTION_MIN, ReviewButton, clean_suggestion, review_card
-from bot.prompt_selection import LadderRule, trailing_streak
+from bot.prompt_selection import LadderRule
 from bot.prompt_service import KIND, REPLIER_PURPOSE, PostFailed, PromptDelivery, PromptService
+from bot.prompt_status import status_embed, status_fields
 from bot.schedule_rules import Rule, parse_days, parse_time, parse_timezone
-from bot.store.prompts import PromptSettings
 from bot.timezones import timezone_autocomplete
 
 if TYPE_CHECKING:
@@ -36,7 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUGGEST_LIMIT = 3  # suggestions per member per server per 24 hours
-PRUNE_EVERY = timedelta(hours=6)
+# Reply markers are kept for a post's first day only: pruning hourly deletes them within
+# the hour after it ends.
+PRUNE_EVERY = timedelta(hours=1)
 CATEGORY_CHOICES = [app_commands.Choice(name=c, value=c) for c in CATEGORIES]
 DEPTH_CHOICES = [app_commands.Choice(name=d, value=d) for d in DEPTHS]
 
@@ -108,6 +105,7 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
         return await self.bot.store.forget_prompt_member(user_id, member_hash)
 
     async def _forget_guild(self, guild_id: int) -> int:
+        self.service.forget_guild(guild_id)  # its threads count toward nothing any more
         return await self.bot.store.forget_prompt_guild(guild_id)
 
     @commands.Cog.listener()
@@ -214,96 +212,13 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
     async def status(self, interaction: discord.Interaction[Any]) -> None:
         """When the next prompt comes, how deep prompts are, and the last post."""
         assert interaction.guild_id is not None
-        guild_id = interaction.guild_id
-        now = self.bot.clock()
-        schedule = await self.bot.store.find_schedule(KIND, guild_id=guild_id)
-        settings = await self.service.settings(guild_id)
-        embed = discord.Embed(title="Daily prompts", colour=EMBED_COLOUR)
-        if schedule is None:
-            embed.add_field(
-                name="Schedule",
-                value="Not scheduled. A member with Manage Server can set one with "
-                "`/prompt schedule`.",
-                inline=False,
-            )
-        else:
-            rule = schedule.rule
-            embed.add_field(
-                name="Schedule",
-                value=f"<#{schedule.channel_id}> at {rule.hhmm} {days_label(rule.days)} "
-                f"({rule.timezone})",
-                inline=False,
-            )
-            if schedule.paused or schedule.next_due_at is None:
-                next_line = "Paused." + (
-                    f" {settings.pause_reason}" if settings.pause_reason else ""
-                )
-                next_line += " `/prompt resume` restarts it."
-            else:
-                next_line = (
-                    f"{local_when(schedule.next_due_at, rule.timezone)} · "
-                    f"{relative(schedule.next_due_at, now)}"
-                )
-            embed.add_field(name="Next post", value=next_line, inline=False)
-        embed.add_field(name="Depth", value=await self._depth_line(settings), inline=False)
-        embed.add_field(name="Last post", value=await self._last_post_line(guild_id), inline=False)
-        failure = (
-            f"{relative(settings.last_failure_at, now)}: {settings.last_failure}"
-            if settings.last_failure and settings.last_failure_at
-            else "None."
+        embed = await status_embed(
+            self.service, interaction.guild, interaction.guild_id, interaction.user
         )
-        embed.add_field(name="Last failure", value=failure[:1024], inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    async def _depth_line(self, settings: PromptSettings) -> str:
-        rule = LadderRule(**settings.ladder())
-        kind, length = trailing_streak(await self.service.ladder_history(settings), rule)
-        line = f"**{settings.depth}** (deepest allowed: {settings.max_depth})"
-        if kind == "engaged" and settings.depth != settings.max_depth:
-            line += f" · {length} of {rule.step_up_after} lively posts in a row toward going deeper"
-        elif kind == "quiet" and settings.depth != "light":
-            line += (
-                f" · {length} of {rule.step_down_after} quiet posts in a row toward lighter ones"
-            )
-        return line
-
-    async def _last_post_line(self, guild_id: int) -> str:
-        post = await self.bot.store.last_prompt_post(guild_id)
-        if post is None or post.posted_at is None:
-            return "Nothing posted yet."
-        prompt = await self.service.find_prompt(guild_id, post.prompt_id)
-        text = f" — “{prompt.text}”" if prompt is not None else ""
-        link = f"https://discord.com/channels/{guild_id}/{post.channel_id}/{post.message_id}"
-        now = self.bot.clock()
-        when = "just now" if post.posted_at >= now else relative(post.posted_at, now)
-        return (
-            f"{when} in <#{post.channel_id}>{text} "
-            f"({post.replies} replies from {post.repliers} people) [open]({link})"
-        )[:1024]
-
     async def _status_fields(self, guild_id: int) -> list[tuple[str, str]]:
-        schedule = await self.bot.store.find_schedule(KIND, guild_id=guild_id)
-        settings = await self.bot.store.get_prompt_settings(guild_id)
-        if schedule is None and settings is None:
-            return [("Daily prompts", "Not scheduled yet: `/prompt schedule` sets one up.")]
-        parts: list[str] = []
-        if schedule is None:
-            parts.append("not scheduled")
-        else:
-            parts.append(
-                f"<#{schedule.channel_id}> at {schedule.rule.hhmm} ({schedule.rule.timezone})"
-                + (" — paused" if schedule.paused else "")
-            )
-        if settings is not None:
-            parts.append(f"depth {settings.depth}")
-            if settings.pause_reason and schedule is not None and schedule.paused:
-                parts.append(settings.pause_reason)
-            if settings.last_failure and settings.last_failure_at:
-                parts.append(
-                    f"last failure {relative(settings.last_failure_at, self.bot.clock())}: "
-                    f"{settings.last_failure}"
-                )
-        return [("Daily prompts", " · ".join(parts))]
+        return await status_fields(self.bot, guild_id)
 
     # -- posting now ----------------------------------------------------------------------
 

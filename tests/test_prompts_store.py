@@ -41,7 +41,7 @@ async def test_settings_are_created_once_and_ladder_fields_change(store: Store) 
     assert moved.depth_since == NOW + timedelta(days=2)
 
 
-async def test_a_nonce_keeps_the_prompt_first_chosen(store: Store) -> None:
+async def test_a_nonce_keeps_its_post_and_records_the_prompt_chosen_again(store: Store) -> None:
     first = await _post(store, "open-light-01", NOW, nonce="kd1.20260601")
     again = await store.add_prompt_post(
         guild_id=GUILD,
@@ -53,7 +53,11 @@ async def test_a_nonce_keeps_the_prompt_first_chosen(store: Store) -> None:
         now=NOW,
         nonce="kd1.20260601",
     )
-    assert again.id == first and again.prompt_id == "open-light-01"
+    # A redone delivery re-chooses only when the first choice is gone: the post must then
+    # record the prompt really sent, not the one chosen before the crash.
+    assert again.id == first
+    assert (again.prompt_id, again.category, again.depth) == ("listen-deep-02", "listen", "deep")
+    assert await store.prompt_post_by_nonce("kd1.20260601") == again
     # /prompt now posts have no nonce and never collide.
     assert await _post(store, "a", NOW, source="now") != await _post(store, "b", NOW, source="now")
 
@@ -74,7 +78,7 @@ async def test_replies_count_distinct_repliers_and_ladder_posts_filter(store: St
     await store.mark_prompt_posted(post_id, message_id=9, channel_id=5, now=NOW)
     await store.set_prompt_thread(post_id, 9)
     for member in ("a", "b", "a", "c", "a"):
-        counts = await store.record_prompt_reply(post_id, member)
+        counts = await store.record_prompt_reply(9, member)
     assert counts == (3, 5)
     unposted = await _post(store, "p2", NOW)  # chosen but never posted: not in the ladder
     now_post = await _post(store, "p3", NOW, source="now")
@@ -85,7 +89,7 @@ async def test_replies_count_distinct_repliers_and_ladder_posts_filter(store: St
     assert [p.id for p in ladder] == [post_id] and unposted != post_id
     assert (ladder[0].repliers, ladder[0].replies) == (3, 5)
     assert await store.ladder_posts(GUILD, "light", NOW + timedelta(seconds=1)) == []
-    assert await store.prompt_threads_since(NOW) == {9: (post_id, NOW)}
+    assert await store.prompt_threads_since(NOW) == {9: (GUILD, NOW)}
     # Who replied is forgotten after the counting day; the counts stay.
     assert await store.prune_prompt_repliers(NOW + timedelta(days=1, seconds=1)) == 3
     (kept,) = await store.ladder_posts(GUILD, "light", NOW)
@@ -131,8 +135,9 @@ async def test_forgetting_a_member_and_a_server(store: Store) -> None:
         guild_id=OTHER_GUILD, member_id=7, text="Pending one?", category="open", now=NOW
     )
     post_id = await _post(store, "p1", NOW)
-    await store.record_prompt_reply(post_id, "hash-of-7")
-    await store.record_prompt_reply(post_id, "hash-of-8")
+    await store.set_prompt_thread(post_id, 4242)
+    await store.record_prompt_reply(4242, "hash-of-7")
+    await store.record_prompt_reply(4242, "hash-of-8")
     assert [x.guild_id for x in await store.suggestions_by_member(7)] == [GUILD, OTHER_GUILD]
     assert await store.forget_prompt_member(7, "hash-of-7") == 4
     assert await store.suggestions_by_member(7) == []
@@ -142,3 +147,21 @@ async def test_forgetting_a_member_and_a_server(store: Store) -> None:
     assert await store.forget_prompt_guild(GUILD) >= 2
     assert await store.get_prompt_settings(GUILD) is None
     assert await store.prompt_history(GUILD) == {}
+
+
+async def test_a_reused_post_id_never_counts_replies_from_a_forgotten_servers_thread(
+    store: Store,
+) -> None:
+    old = await _post(store, "p1", NOW)
+    await store.mark_prompt_posted(old, message_id=500, channel_id=5, now=NOW)
+    await store.set_prompt_thread(old, 500)
+    await store.forget_prompt_guild(GUILD)
+    # SQLite hands the highest deleted id out again (INTEGER PRIMARY KEY, no AUTOINCREMENT).
+    new = await _post(store, "p2", NOW, guild_id=OTHER_GUILD)
+    assert new == old
+    await store.mark_prompt_posted(new, message_id=600, channel_id=6, now=NOW)
+    await store.set_prompt_thread(new, 600)
+    assert await store.record_prompt_reply(500, "hash-of-7") == (0, 0)  # the old thread
+    assert await store.record_prompt_reply(600, "hash-of-8") == (1, 1)
+    (post,) = await store.ladder_posts(OTHER_GUILD, "light", NOW)
+    assert (post.repliers, post.replies) == (1, 1)

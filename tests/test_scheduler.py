@@ -300,3 +300,28 @@ async def test_a_failed_pass_is_resolved_by_the_next_one(
     after = await store.get_schedule(row.id)
     assert after is not None and after.next_due_at == Z("2026-11-28 08:00")
     await engine.shutdown()
+
+
+async def test_moving_the_time_later_on_a_delivered_day_promises_the_true_next_post(
+    store: Store,
+) -> None:
+    clock, handler = Clock(Z("2026-11-27 07:00")), Handler()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)  # 09:00 Berlin = 08:00Z
+    await engine.run_due(Z("2026-11-27 08:00"))
+    clock.now = Z("2026-11-27 10:00")
+    # 18:00 Berlin today would be a no-op (the ledger already has today): tomorrow it is.
+    moved = await save(engine, rule=Rule(time(18, 0), "Europe/Berlin"))
+    assert moved.id == row.id and moved.next_due_at == Z("2026-11-28 17:00")
+    assert (await engine.run_due(Z("2026-11-27 17:00"))).due == 0
+    await engine.run_due(Z("2026-11-28 17:00"))
+    assert [j.local_date for j in handler.jobs] == [date(2026, 11, 27), date(2026, 11, 28)]
+    # Resume skips a delivered day the same way.
+    await engine.pause(row.id)
+    clock.now = Z("2026-11-28 17:30")
+    await store.claim_delivery(claim_for(row.id, date(2026, 11, 29), Z("2026-11-29 17:00")), T0)
+    resumed = await engine.resume(row.id)
+    assert resumed is not None and resumed.next_due_at == Z("2026-11-30 17:00")
+    # Another schedule's ledger does not count, and a new one starts today.
+    other = await save(engine, guild_id=2, rule=Rule(time(19, 0), "Europe/Berlin"))
+    assert other.next_due_at == Z("2026-11-28 18:00")

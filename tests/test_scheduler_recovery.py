@@ -16,7 +16,7 @@ from scheduler_fakes import (
     save,
 )
 
-from bot.schedule_rules import Rule
+from bot.schedule_rules import Rule, nonce_for
 from bot.scheduler import (
     DeliveryResult,
     DueJob,
@@ -138,3 +138,83 @@ async def test_unconfirmed_claim_past_grace_is_skipped_not_redone(store: Store) 
     report = await engine.recover(Z("2026-11-27 14:00"))
     assert (report.resolved, report.delivered, report.skipped) == (0, 0, 1)
     assert handler.jobs == [] and len(handler.checked) == 1
+
+
+class Unreadable(Handler):
+    """A handler whose history check fails (a 5xx, a network error, a 403 on history)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = True
+
+    async def already_delivered(self, job: DueJob) -> bool:
+        self.checked.append(job)
+        if self.broken:
+            raise ConnectionError("Discord answered 503")
+        return job.nonce in self.sent_nonces
+
+
+async def test_a_failed_check_keeps_the_claim_and_a_later_pass_resolves_it(store: Store) -> None:
+    clock, handler = Clock(T0), Unreadable()
+    handler.sent_nonces.add(nonce_for(1, date(2026, 11, 27)))  # it did reach Discord
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    assert row.id == 1
+    day = date(2026, 11, 27)
+    await store.claim_delivery(claim_for(row.id, day, Z("2026-11-27 08:00")), Z("2026-11-27 08:00"))
+
+    report = await engine.recover(Z("2026-11-27 08:10"))
+    # Unknown is not "not sent": nothing is redone, the claim stays for a later pass.
+    assert (report.unresolved, report.delivered, report.failed) == (1, 0, 0)
+    assert handler.jobs == []
+    entry = await store.ledger_entry(row.id, day)
+    assert entry is not None and entry.state == "claimed"
+    # The next tick does not hammer Discord: the next check waits its back-off.
+    again = await engine.recover(Z("2026-11-27 08:10:30"))
+    assert again.unresolved == 1 and len(handler.checked) == 1
+
+    handler.broken = False
+    later = await engine.recover(Z("2026-11-27 08:12"))
+    assert (later.resolved, later.delivered, later.unresolved) == (1, 0, 0)
+    assert handler.jobs == [] and len(handler.checked) == 2
+    entry = await store.ledger_entry(row.id, day)
+    assert entry is not None and entry.state == "confirmed"
+
+
+async def test_a_check_failing_until_past_grace_is_recorded_failed_never_redone(
+    store: Store,
+) -> None:
+    clock, handler = Clock(T0), Unreadable()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    day = date(2026, 11, 27)
+    await store.claim_delivery(claim_for(row.id, day, Z("2026-11-27 08:00")), Z("2026-11-27 08:00"))
+    assert (await engine.recover(Z("2026-11-27 09:00"))).unresolved == 1
+    report = await engine.recover(Z("2026-11-27 11:30"))  # 3.5 h late: past the 3 h grace
+    assert (report.failed, report.delivered, report.unresolved) == (1, 0, 0)
+    assert handler.jobs == []
+    entry = await store.ledger_entry(row.id, day)
+    assert entry is not None and entry.state == "failed" and "twice" in (entry.error or "")
+    assert await store.unconfirmed_claims() == []
+
+
+async def test_an_unknown_claim_makes_the_background_loop_check_again(store: Store) -> None:
+    clock, handler = Clock(Z("2026-11-27 08:10")), Unreadable()
+    engine = make_engine(store, clock, handler)
+    row = await save(engine)
+    day = date(2026, 11, 27)
+    handler.sent_nonces.add(nonce_for(row.id, day))
+    await store.claim_delivery(claim_for(row.id, day, Z("2026-11-27 08:00")), Z("2026-11-27 08:00"))
+    await engine.start()
+    try:
+        await engine.wait_idle()
+        assert len(handler.checked) == 1 and handler.jobs == []
+        handler.broken = False
+        clock.now = Z("2026-11-27 08:12")
+        engine.wake()  # what APScheduler's tick does
+        await engine.wait_idle()
+        entry = await store.ledger_entry(row.id, day)
+        assert entry is not None and entry.state == "confirmed"
+        assert handler.jobs == []
+    finally:
+        await engine.shutdown()

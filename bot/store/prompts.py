@@ -191,14 +191,17 @@ class PromptStore(RowQueries):
         now: datetime,
         nonce: str | None = None,
     ) -> PromptPost:
-        """Record a chosen prompt; for a ``nonce`` already recorded, return that post instead.
+        """Record a chosen prompt; for a ``nonce`` already recorded, that post, re-chosen.
 
-        A scheduled delivery redone after a crash therefore posts the prompt it chose first.
+        A redone delivery re-chooses only when its first choice cannot be used (the prompt
+        left the library): the post then records the prompt actually sent, not the old one.
         """
         row = await self._one(
             "INSERT INTO prompt_posts (guild_id, channel_id, prompt_id, category, depth, source, "
             "nonce, chosen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (nonce) DO UPDATE SET nonce = excluded.nonce "
+            "ON CONFLICT (nonce) DO UPDATE SET channel_id = excluded.channel_id, "
+            "prompt_id = excluded.prompt_id, category = excluded.category, "
+            "depth = excluded.depth, chosen_at = excluded.chosen_at "
             f"RETURNING {_POST_COLUMNS}",
             (guild_id, channel_id, prompt_id, category, depth, source, nonce, ts(now)),
         )
@@ -250,34 +253,42 @@ class PromptStore(RowQueries):
         return None if row is None else _post(row)
 
     async def prompt_threads_since(self, since: datetime) -> dict[int, tuple[int, datetime]]:
-        """Threads of posts made since ``since``: thread id -> (post id, posted at)."""
+        """Threads of posts made since ``since``: thread id -> (server id, posted at)."""
         rows = await self._all(
-            "SELECT thread_id, id, posted_at FROM prompt_posts "
+            "SELECT thread_id, guild_id, posted_at FROM prompt_posts "
             "WHERE thread_id IS NOT NULL AND posted_at >= ?",
             (ts(since),),
         )
         return {int(r[0]): (int(r[1]), datetime.fromisoformat(r[2])) for r in rows}
 
-    async def record_prompt_reply(self, post_id: int, member_hash: str) -> tuple[int, int]:
-        """Count one reply in a post's thread; return (distinct repliers, replies)."""
+    async def record_prompt_reply(self, thread_id: int, member_hash: str) -> tuple[int, int]:
+        """Count one reply in a post's thread; return (distinct repliers, replies).
+
+        Found by thread id (a Discord snowflake, never reused), not by post id: post ids of
+        a forgotten server can come back, and its old threads must not count toward them.
+        A thread no post owns (any more) counts nothing and returns (0, 0).
+        """
         await self.db.execute(
-            "INSERT INTO prompt_repliers (post_id, member_hash) VALUES (?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (post_id, member_hash),
+            "INSERT INTO prompt_repliers (post_id, member_hash) "
+            "SELECT id, ? FROM prompt_posts WHERE thread_id = ? ON CONFLICT DO NOTHING",
+            (member_hash, thread_id),
         )
         row = await self._one(
             "UPDATE prompt_posts SET replies = replies + 1, repliers = "
-            "(SELECT COUNT(*) FROM prompt_repliers WHERE post_id = ?) WHERE id = ? "
-            "RETURNING repliers, replies",
-            (post_id, post_id),
+            "(SELECT COUNT(*) FROM prompt_repliers WHERE post_id = prompt_posts.id) "
+            "WHERE thread_id = ? RETURNING repliers, replies",
+            (thread_id,),
         )
         return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
     async def prune_prompt_repliers(self, posted_before: datetime) -> int:
-        """Forget who replied once a post's counting day is over (the counts stay)."""
+        """Forget who replied once a post's counting day is over (the counts stay).
+
+        Looks only at posts that still have markers (a day's worth), not the whole history.
+        """
         async with self.db.execute(
-            "DELETE FROM prompt_repliers WHERE post_id IN "
-            "(SELECT id FROM prompt_posts WHERE posted_at < ?)",
+            "DELETE FROM prompt_repliers WHERE post_id IN (SELECT p.id FROM prompt_posts AS p "
+            "WHERE p.id IN (SELECT DISTINCT post_id FROM prompt_repliers) AND p.posted_at < ?)",
             (ts(posted_before),),
         ) as cur:
             return cur.rowcount

@@ -313,6 +313,18 @@ class ScheduleStore:
             row = await cur.fetchone()
         return None if row is None else ledger_from_row(row)
 
+    async def ledger_dates(self, schedule_id: int, since: date) -> set[date]:
+        """Local dates from ``since`` on already in the ledger, in any state.
+
+        The engine never delivers such a date again (a claim on it is not won), so the next
+        due time of a changed or resumed schedule skips them.
+        """
+        async with self.db.execute(
+            "SELECT local_date FROM delivery_ledger WHERE schedule_id = ? AND local_date >= ?",
+            (schedule_id, since.isoformat()),
+        ) as cur:
+            return {date.fromisoformat(r[0]) for r in await cur.fetchall()}
+
     async def ledger_by_nonce(self, nonce: str) -> LedgerEntry | None:
         """The delivery a nonce (also used as a delivery id in button ids) belongs to."""
         async with self.db.execute(
