@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .store.listening import ListeningLimits
+
+if TYPE_CHECKING:
+    import discord
 
 __all__ = [
     "CHANNEL_GAP",
@@ -25,6 +28,7 @@ __all__ = [
     "Mode",
     "NudgeTexts",
     "dm_nudge_text",
+    "missing_post_permissions",
     "parse_mode",
 ]
 
@@ -45,6 +49,21 @@ def parse_mode(text: str) -> Mode:
         if folded == mode:
             return mode
     raise ValueError(f"`mode` is one of {', '.join(MODES)}, not {text!r}.")
+
+
+# What Kindred needs in a channel to post a weekly tip (an embed) there.
+POST_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+
+
+def missing_post_permissions(perms: discord.Permissions) -> list[str]:
+    """Names of the permissions Kindred lacks to post a tip with ``perms`` (empty: all good)."""
+    if perms.administrator:
+        return []
+    return [label for attr, label in POST_PERMISSIONS if not getattr(perms, attr)]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
+from collections import deque
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,8 +27,10 @@ from bot.listening_cog_delivery import (
     WeeklyTipHandler,
     tip_embed,
 )
+from bot.listening_cog_threads import SUPPORT_SHARER, SupportThreads
 from bot.listening_detect import DetectionConfig
-from bot.listening_nudges import Limits, NudgeTexts
+from bot.listening_nudges import Limits, NudgeTexts, missing_post_permissions
+from bot.listening_threads import read_thread_post
 from bot.listening_tracker import ListeningTracker
 from bot.privacy import DataArea
 from bot.schedule_rules import DAY_FULL_NAMES, Rule, parse_days, parse_time, parse_timezone
@@ -43,9 +45,8 @@ log = logging.getLogger(__name__)
 PAUSED = "paused — needs the message-content intent"
 MODE_WORDS = {"dm": "a private DM to the replier", "channel": "a generic note in the channel"}
 PRUNE_EVERY = timedelta(hours=6)
-# Support threads: the request is Kindred's own post, so the sharer is this stand-in id.
-SUPPORT_SHARER = 0
-_PRIMED_MAX = 4096
+# Kindred's latest own posts this cog has finished with (tests wait on it instead of sleeping)
+_OWN_HANDLED_MAX = 64
 
 
 class ListeningCog(commands.GroupCog, group_name="listening"):
@@ -59,11 +60,11 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         # channel id -> (guild id, mode); the watched channels, loaded at start
         self._watched: dict[int, tuple[int, str]] = {}
         self._limits: dict[int, Limits] = {}
-        # support threads whose request post has already been fed to the tracker
-        self._primed: OrderedDict[int, None] = OrderedDict()
+        self.threads = SupportThreads(bot, self.tracker)
         self._pruner: asyncio.Task[None] | None = None
         # members' messages this cog has finished with (tests wait on it instead of sleeping)
         self.handled = 0
+        self.handled_own: deque[int] = deque(maxlen=_OWN_HANDLED_MAX)
         super().__init__()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -149,19 +150,6 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
             found = self._watched.get(channel.parent_id)
         return found
 
-    async def _support_style(self, channel: Any) -> str | None:
-        if not isinstance(channel, discord.Thread):
-            return None
-        cog: Any = self.bot.get_cog("SupportCog")
-        if cog is None:
-            return None
-        try:
-            style: str | None = await cog.style_for_thread(channel.id)
-        except Exception:
-            log.exception("could not read the support style of thread %s", channel.id)
-            return None
-        return style
-
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         me = self.bot.user
@@ -170,6 +158,15 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         finally:
             if me is None or message.author.id != me.id:
                 self.handled += 1
+            else:
+                self.handled_own.append(message.id)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # A Reply-button answer's echo in the thread names the responder but holds no id: the
+        # form's submit does, so remember it until the echo arrives.
+        if self.bot.message_content_enabled:
+            self.threads.expect_answer(interaction)
 
     async def _on_message(self, message: discord.Message) -> None:
         if not self.bot.message_content_enabled or message.guild is None:
@@ -183,98 +180,122 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         own = me is not None and message.author.id == me.id
         if message.author.bot and not own:
             return
-        # Only Kindred's own posts in a support thread speak for someone (the requester).
-        needs_style = own or isinstance(message.channel, discord.Thread)
-        style = await self._support_style(message.channel) if needs_style else None
+        style = await self.threads.style_of(message.channel)
         if own:
-            if style is None:
-                return
-            await self._observe_requester(message, style)
+            # Only Kindred's posts in a support thread can carry someone's words.
+            if style is not None:
+                await self._on_own_post(message, style, mode=watch[1])
             return
         if style is not None:
-            await self._prime_support_thread(message.channel, style)
-        await self._observe(
-            message,
+            await self.threads.prime(message.channel, style, seen_at=message.created_at)
+        reference = message.reference
+        await self._judge(
+            message.channel,
+            message.guild,
+            message_id=message.id,
             author_id=message.author.id,
             text=message.content,
+            reply_to=reference.message_id if reference is not None else None,
             advice_welcome=style == "advice",
             mode=watch[1],
         )
 
-    async def _observe_requester(self, message: discord.Message, style: str) -> None:
-        text = _visible_text(message)
-        if not text or self.texts.is_own_note(text):
+    async def _on_own_post(self, message: discord.Message, style: str, *, mode: str) -> None:
+        post = read_thread_post(message.content or "")
+        if post is None:
+            return  # Kindred's own note (crisis note, relay failure, close…): nobody's words
+        thread, guild = message.channel, message.guild
+        assert guild is not None
+        # the request itself (the thread's starter) comes first, then what follows it
+        await self.threads.prime(thread, style, seen_at=message.created_at)
+        if post.kind == "requester":
+            self.tracker.observe(
+                channel_id=thread.id,
+                message_id=message.id,
+                author_id=SUPPORT_SHARER,
+                text=post.text,
+                at=self.bot.clock(),
+                reply_to=None,
+                advice_welcome=style == "advice",
+            )
             return
-        # the request itself (the thread's starter) comes first, then what the requester adds
-        await self._prime_support_thread(message.channel, style)
-        self.tracker.observe(
-            channel_id=message.channel.id,
+        answer = self.threads.answer_in(thread.id, post)
+        if answer is None:
+            return  # a responder we cannot name: skipped, never read as the requester
+        await self._judge(
+            thread,
+            guild,
             message_id=message.id,
-            author_id=SUPPORT_SHARER,
-            text=text,
-            at=self.bot.clock(),
+            author_id=answer.author_id,
+            text=answer.text,
             reply_to=None,
             advice_welcome=style == "advice",
+            mode=mode,
         )
 
-    async def _prime_support_thread(self, thread: Any, style: str) -> None:
-        """A support request is posted in the parent channel and its thread starts on it: feed
-        that post to the tracker once, as the requester's share, before the first reply."""
-        if thread.id in self._primed or self.tracker.open_shares(thread.id):
+    async def observe_reply(
+        self, thread_id: int, author_id: int, text: str, *, message_id: int | None = None
+    ) -> None:
+        """Judge a responder's Reply-button answer in a support thread as ``author_id``'s reply.
+
+        The support feature calls this after posting the answer in the thread (``message_id``:
+        that post, if it has it). Each answer is judged once, whether this call or the post's
+        arrival comes first; outside watched support threads it does nothing.
+        """
+        if not self.bot.message_content_enabled or not text.strip():
             return
-        self._primed[thread.id] = None
-        while len(self._primed) > _PRIMED_MAX:
-            self._primed.popitem(last=False)
-        parent = thread.parent
-        if parent is None:
+        thread = await self.threads.thread(thread_id)
+        if thread is None or thread.guild is None:
             return
-        try:
-            starter = await parent.fetch_message(thread.id)
-        except discord.HTTPException:
-            return  # not started on a message, or gone: nothing to judge against
-        me = self.bot.user
-        if me is None or starter.author.id != me.id:
+        watch = self._watch_for(thread)
+        style = await self.threads.style_of(thread) if watch is not None else None
+        if watch is None or style is None:
             return
-        self.tracker.observe(
-            channel_id=thread.id,
-            message_id=starter.id,
-            author_id=SUPPORT_SHARER,
-            text=_visible_text(starter),
-            at=self.bot.clock(),
+        if not self.threads.first_judgement(thread_id, author_id, text):
+            return
+        seen_at = discord.utils.snowflake_time(message_id) if message_id else discord.utils.utcnow()
+        await self.threads.prime(thread, style, seen_at=seen_at)
+        await self._judge(
+            thread,
+            thread.guild,
+            message_id=message_id or self.threads.synthetic_id(),
+            author_id=author_id,
+            text=text.strip(),
+            reply_to=None,
             advice_welcome=style == "advice",
+            mode=watch[1],
         )
 
-    async def _observe(
+    async def _judge(
         self,
-        message: discord.Message,
+        place: Any,
+        guild: discord.Guild,
         *,
+        message_id: int,
         author_id: int,
         text: str,
+        reply_to: int | None,
         advice_welcome: bool,
         mode: str,
     ) -> None:
+        """Feed one reply to the tracker and deliver the nudges it earns."""
         if not text:
             return
-        reference = message.reference
         nudges = self.tracker.observe(
-            channel_id=message.channel.id,
-            message_id=message.id,
+            channel_id=place.id,
+            message_id=message_id,
             author_id=author_id,
             text=text,
             at=self.bot.clock(),
-            reply_to=reference.message_id if reference is not None else None,
+            reply_to=reply_to,
             advice_welcome=advice_welcome,
         )
         if not nudges:
             return
-        guild = message.guild
-        assert guild is not None
         limits = await self._limits_for(guild.id)
         for nudge in nudges:
             try:
-                await self.sender.deliver(
-                    nudge, mode=mode, place=message.channel, guild=guild, limits=limits
-                )
+                await self.sender.deliver(nudge, mode=mode, place=place, guild=guild, limits=limits)
             except Exception:
                 log.exception("giving a listening nudge failed in server %s", guild.id)
 
@@ -399,6 +420,13 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         target: Any = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             raise UserFacingError("Pick a text channel with the `channel` option.")
+        # Refuse now rather than save a schedule whose first delivery fails and pauses.
+        missing = missing_post_permissions(target.permissions_for(guild.me))
+        if missing:
+            raise UserFacingError(
+                f"Kindred can't post the tip in {target.mention}: give it "
+                f"{' and '.join(missing)} there, then run this again."
+            )
         try:
             rule = Rule(parse_time(time), parse_timezone(timezone), parse_days(day))
         except ValueError as exc:
@@ -414,15 +442,6 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
             f"{discord.utils.format_dt(schedule.next_due_at, 'R')}.",
             ephemeral=True,
         )
-
-
-def _visible_text(message: discord.Message) -> str:
-    """A Kindred post's words as a reader sees them: content, embed titles and descriptions
-    (a support request's title and text; never its fields, which are Kindred's labels)."""
-    parts = [message.content or ""]
-    for embed in message.embeds:
-        parts += [embed.title or "", embed.description or ""]
-    return "\n".join(p for p in parts if p).strip()
 
 
 async def setup(bot: KindredBot) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import discord
 import pytest
 
 from bot.config import load_settings
@@ -14,6 +15,7 @@ from bot.listening_nudges import (
     Limits,
     NudgeTexts,
     dm_nudge_text,
+    missing_post_permissions,
     parse_mode,
 )
 from bot.store.listening import ListeningLimits
@@ -120,3 +122,18 @@ def test_the_shipped_library_has_every_text_the_cog_uses() -> None:
     note = t.channel_note()
     assert t.is_own_note(note)
     assert len(library.listening.tips) >= 2
+
+
+@pytest.mark.parametrize(
+    ("perms", "missing"),
+    [
+        (discord.Permissions(view_channel=True, send_messages=True, embed_links=True), []),
+        (discord.Permissions(view_channel=True, embed_links=True), ["Send Messages"]),
+        (discord.Permissions(send_messages=True), ["View Channel", "Embed Links"]),
+        (discord.Permissions(administrator=True), []),
+    ],
+)
+def test_missing_post_permissions_names_what_a_weekly_tip_needs(
+    perms: discord.Permissions, missing: list[str]
+) -> None:
+    assert missing_post_permissions(perms) == missing

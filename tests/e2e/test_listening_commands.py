@@ -193,3 +193,20 @@ async def test_settings_and_mutes_survive_a_restart(
         await _say(bot, standin, server.bob, server.general, "have you tried a career coach?")
         assert standin.dms(server.moderator) == []
         assert len(standin.dms(server.bob)) == 1
+
+
+async def test_weekly_tip_refuses_a_channel_kindred_cannot_post_in(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    hidden = server.guild.add_text_channel(
+        "quiet-room",
+        overwrites=[{"id": server.guild.bot_role.id, "type": 0, "allow": 0, "deny": 1 << 11}],
+    )
+    it = await server.standin.slash(
+        server.admin, server.general, "listening weekly-tip", {"day": "mon", "channel": hidden}
+    )
+    response = await it.response()
+    assert response["data"]["flags"] & EPHEMERAL
+    assert "can't post" in response["data"]["content"]
+    assert "Send Messages" in response["data"]["content"]
+    assert await kindred.store.find_schedule(WEEKLY_TIP_KIND, guild_id=server.guild.id) is None
