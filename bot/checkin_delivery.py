@@ -1,8 +1,11 @@
 """Sending check-in DMs: the engine's handler for kind ``checkin`` and ``/checkin now``.
 
 A check-in row is written before the DM (its id goes into the buttons) and dropped
-again if the DM could not be sent. Discord's 50007 (DMs closed) pauses the schedule
-and marks the member unreachable, so no retries follow.
+again only if Discord definitely refused the DM (a 4xx). On anything else (a 5xx, a
+timeout, a cancellation) the DM may have arrived, so the row stays with no message id:
+``already_delivered`` links it to the DM it finds, and its buttons keep working. Discord's
+50007 (DMs closed) pauses the schedule and marks the member unreachable, so no retries
+follow.
 """
 
 from __future__ import annotations
@@ -65,13 +68,11 @@ async def send_checkin(
             message = await channel.send(embed=embed, view=view)
         else:
             message = await channel.send(embed=embed, view=view, nonce=nonce)
-    except discord.Forbidden as exc:
-        await bot.store.discard_checkin_delivery(delivery_id)
-        if exc.code == DMS_CLOSED_CODE:
-            raise DmsClosed() from None
-        raise
-    except BaseException:
-        await bot.store.discard_checkin_delivery(delivery_id)
+    except discord.HTTPException as exc:
+        if 400 <= exc.status < 500:  # refused: nothing was sent, the row would point nowhere
+            await bot.store.discard_checkin_delivery(delivery_id)
+            if exc.code == DMS_CLOSED_CODE:
+                raise DmsClosed() from None
         raise
     await bot.store.set_checkin_message(delivery_id, message.id)
     return Sent(delivery_id, message)

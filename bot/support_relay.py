@@ -1,35 +1,39 @@
-"""The support feature's work: posting requests, relaying both ways, closing, sweeping.
+"""The support feature's work: posting requests and relaying both ways.
 
 Who asked is only ever held sealed (``requester_sealed``, ``dm_sealed``) or as keyed hashes
 (``requester_key`` across servers, ``member_key`` per server); it is opened here only to send
 the requester a DM, and never logged. Request and relay text is never stored or logged.
+Closing and sweeping are in ``support_base.py``.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from .errors import UserFacingError
 from .sealing import SealingError
 from .store.support import SupportConfig, SupportRequest
-from .support_names import IDLE_DAYS, handle_of, make_pseudonym, quote, relay_body, style_label
-
-if TYPE_CHECKING:
-    from .app import KindredBot
+from .support_base import RATE_WINDOW, SEAL_DM, SupportBase
+from .support_names import (
+    IDLE_DAYS,
+    handle_of,
+    make_pseudonym,
+    relay_body,
+    relay_message,
+    style_label,
+)
+from .support_sending import Outcome, requester_note, send_to, thread_note
 
 log = logging.getLogger(__name__)
 
 COLOUR = discord.Colour.from_rgb(129, 178, 154)
 SEAL_USER = "support-requester-id"
-SEAL_DM = "support-requester-dm"
 SEAL_PENDING = "support-pending-text"
-PENDING_TTL = timedelta(days=1)
-DMS_CLOSED = 50007
+PSEUDONYM_TRIES = 8
 
 CRISIS_NOTE = (
     "🕊️ **A note for responders:** something in this request may point to a crisis. Kindred "
@@ -45,22 +49,8 @@ def crisis_text(resources: str) -> str:
     )
 
 
-class SupportService:
+class SupportService(SupportBase):
     """Everything the /support cog and its buttons do, with the bot's core services."""
-
-    def __init__(self, bot: KindredBot) -> None:
-        self.bot = bot
-
-    # -- keys -----------------------------------------------------------------
-
-    def requester_key(self, user_id: int) -> str:
-        return self.bot.sealer.keyed_hash("support-requester", user_id)
-
-    def member_key(self, guild_id: int, user_id: int) -> str:
-        return self.bot.sealer.keyed_hash("support-member", guild_id, user_id)
-
-    def resources(self, config: SupportConfig | None) -> str:
-        return (config.resources if config else None) or self.bot.crisis.resources
 
     # -- who may ask ------------------------------------------------------------
 
@@ -81,8 +71,15 @@ class SupportService:
                 f"someone you trust.\n\n{self.resources(config)}"
             )
         limit = self.bot.settings.support_limit
-        since = self.bot.clock() - timedelta(hours=24)
-        if await store.count_support_requests_since(guild_id, key, since) >= limit:
+        since = self.bot.clock() - RATE_WINDOW
+        # Markers of their own, not request rows: /kindred forget-me deletes the requests
+        # but must not reset the limit.
+        if (
+            await store.count_support_rate_marks_since(
+                guild_id, self.rate_key(guild_id, user_id), since
+            )
+            >= limit
+        ):
             raise UserFacingError(
                 f"You've opened {limit} support request{'s' if limit != 1 else ''} here in the "
                 "last 24 hours, the most this server allows. You can keep talking in an open "
@@ -105,6 +102,7 @@ class SupportService:
         title, text = title.strip(), text.strip()
         if len(text) < 2:
             raise UserFacingError("Your message is empty — write a few words and try again.")
+        await self.check_member(guild_id, interaction.user)
         config = await self.check_can_request(guild_id, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot, user_id = self.bot, interaction.user.id
@@ -114,8 +112,7 @@ class SupportService:
                 "This server's support channel is gone. Ask an admin to run `/support setup`."
             )
         now = bot.clock()
-        uid = secrets.token_hex(8)
-        pseudonym = make_pseudonym(bot.sealer.keyed_hash, uid)
+        pseudonym = await self._fresh_pseudonym(guild_id)
         dm = await bot.create_dm(discord.Object(id=user_id))
         request_id = await bot.store.add_support_request(
             guild_id=guild_id,
@@ -138,6 +135,7 @@ class SupportService:
                 "I couldn't post your request in the support channel (I may have lost my "
                 "permissions there). Nothing was shared. Please tell a server admin."
             ) from None
+        await bot.store.add_support_rate_mark(guild_id, self.rate_key(guild_id, user_id), now)
         crisis = bot.crisis.is_crisis(f"{title}\n{text}")
         if crisis:
             await self.say(thread, CRISIS_NOTE)
@@ -171,6 +169,15 @@ class SupportService:
         if crisis:
             await interaction.followup.send(crisis_text(resources), ephemeral=True)
         log.info("support request %s posted in server %s", request_id, guild_id)
+
+    async def _fresh_pseudonym(self, guild_id: int) -> str:
+        """A pseudonym no other request in the server has, so `/support block` finds one."""
+        pseudonym = ""
+        for _ in range(PSEUDONYM_TRIES):
+            pseudonym = make_pseudonym(self.bot.sealer.keyed_hash, secrets.token_hex(8))
+            if not await self.bot.store.support_requests_by_handle(guild_id, handle_of(pseudonym)):
+                break
+        return pseudonym
 
     async def _post(
         self,
@@ -210,98 +217,36 @@ class SupportService:
         )
         return thread
 
-    # -- sending ------------------------------------------------------------------
-
-    async def say(self, place: discord.abc.Messageable, content: str) -> bool:
-        """Post in a thread or channel with every mention off; False if Discord refused."""
-        try:
-            await place.send(content, allowed_mentions=discord.AllowedMentions.none())
-            return True
-        except discord.HTTPException as exc:
-            log.warning("could not post in a support thread: %s", exc.code)
-            return False
-
-    async def _dm(
-        self,
-        dm: discord.abc.Messageable | None,
-        content: str,
-        *,
-        view: discord.ui.View | None = None,
-    ) -> bool:
-        if dm is None:
-            return False
-        try:
-            if view is None:
-                await dm.send(content, allowed_mentions=discord.AllowedMentions.none())
-            else:
-                await dm.send(content, view=view, allowed_mentions=discord.AllowedMentions.none())
-            return True
-        except discord.Forbidden as exc:
-            if exc.code != DMS_CLOSED:
-                log.warning("a DM to a requester was refused: %s", exc.code)
-            return False
-        except discord.HTTPException as exc:
-            log.warning("a DM to a requester failed: %s", exc.code)
-            return False
-
-    def requester_dm(self, request: SupportRequest) -> discord.abc.Messageable | None:
-        """The requester's DM channel, opened from its sealed id (no lookup by user).
-
-        None when the request was sealed with an earlier key (``--accept-new-key``): its
-        requester can no longer be reached, which is what a new key is documented to lose.
-        """
-        try:
-            dm_id = int(self.bot.sealer.open(request.dm_sealed or "", purpose=SEAL_DM))
-        except (SealingError, ValueError):
-            log.warning("request %s was sealed with an earlier key: its requester is unreachable",
-                        request.id)  # fmt: skip
-            return None
-        return self.bot.get_partial_messageable(dm_id, type=discord.ChannelType.private)
-
-    async def thread_of(self, request: SupportRequest) -> discord.Thread | None:
-        if request.thread_id is None:
-            return None
-        found = self.bot.get_channel(request.thread_id)
-        if isinstance(found, discord.Thread):
-            return found
-        try:
-            fetched = await self.bot.fetch_channel(request.thread_id)
-        except discord.HTTPException as exc:
-            log.warning("support thread of request %s unavailable: %s", request.id, exc.code)
-            return None
-        return fetched if isinstance(fetched, discord.Thread) else None
-
     # -- relays -------------------------------------------------------------------
 
     async def relay_to_requester(
         self, request: SupportRequest, responder: str, text: str, urls: list[str]
-    ) -> bool:
+    ) -> Outcome:
         from .support_views import requester_controls
 
-        body = relay_body(text, urls, limit=1700)
-        content = f"💬 **{responder[:80]}** answered your request **{request.pseudonym}**:\n" + (
-            quote(body)
+        header = f"💬 **{responder[:80]}** answered your request **{request.pseudonym}**:\n"
+        outcome = await self.dm_outcome(
+            self.requester_dm(request),
+            relay_message(header, text, urls),
+            view=requester_controls(request.id),
         )
-        sent = await self._dm(
-            self.requester_dm(request), content, view=requester_controls(request.id)
-        )
-        if sent:
+        if outcome.sent:
             await self.bot.store.touch_support_request(request.id, self.bot.clock())
-        return sent
+        return outcome
 
-    async def relay_to_thread(self, request: SupportRequest, text: str, urls: list[str]) -> bool:
+    async def relay_to_thread(self, request: SupportRequest, text: str, urls: list[str]) -> Outcome:
         thread = await self.thread_of(request)
-        if thread is None:
-            return False
-        body = relay_body(text, urls, limit=1800)
-        sent = await self.say(thread, f"**{request.pseudonym}** (who asked):\n{quote(body)}")
-        if sent:
+        header = f"**{request.pseudonym}** (who asked):\n"
+        outcome = await send_to(
+            thread, relay_message(header, text, urls), what="an answer into a support thread"
+        )
+        if outcome.sent and thread is not None:
             await self.bot.store.touch_support_request(request.id, self.bot.clock())
             if self.bot.crisis.is_crisis(text):
                 await self.say(thread, CRISIS_NOTE)
                 config = await self.bot.store.support_config(request.guild_id)
                 await self._dm(self.requester_dm(request), crisis_text(self.resources(config)))
-        return sent
+        return outcome
 
     def is_responder(self, config: SupportConfig | None, member: Any) -> bool:
         if config is None or config.responder_role_id is None:
@@ -310,7 +255,10 @@ class SupportService:
 
     async def on_thread_message(self, message: discord.Message) -> None:
         request = await self.bot.store.support_request_by_thread(message.channel.id)
-        if request is None or not request.is_open:
+        if request is None:
+            await self.note_gone_request(message)
+            return
+        if not request.is_open:
             return
         urls = [a.url for a in message.attachments]
         if not message.content and not urls:
@@ -320,15 +268,11 @@ class SupportService:
         config = await self.bot.store.support_config(request.guild_id)
         if not self.is_responder(config, message.author):
             return
-        delivered = await self.relay_to_requester(
+        outcome = await self.relay_to_requester(
             request, message.author.display_name, message.content, urls
         )
-        if not delivered:
-            await self.say(
-                message.channel,
-                "I couldn't pass that on: their DMs are closed, or this request can no "
-                "longer reach them. It stays here in the thread if they come back.",
-            )
+        if not outcome.sent:
+            await self.say(message.channel, thread_note(outcome))
 
     async def on_requester_dm(self, message: discord.Message) -> None:
         from .support_views import pick_view
@@ -354,10 +298,11 @@ class SupportService:
     async def _deliver_dm(
         self, dm: discord.abc.Messageable, request: SupportRequest, text: str, urls: list[str]
     ) -> bool:
-        if await self.relay_to_thread(request, text, urls):
+        outcome = await self.relay_to_thread(request, text, urls)
+        if outcome.sent:
             await self._dm(dm, f"✓ Passed on to the thread of **{request.pseudonym}**.")
             return True
-        await self._dm(dm, "I couldn't reach that request's thread; it may have been removed.")
+        await self._dm(dm, requester_note(outcome))
         return False
 
     async def deliver_pending(
@@ -372,47 +317,3 @@ class SupportService:
             await self._dm(dm, "I couldn't pass that message on; please send it again.")
             return False
         return await self._deliver_dm(dm, request, text, [])
-
-    # -- closing ------------------------------------------------------------------
-
-    async def close(self, request: SupportRequest, *, reason: str, note: str) -> bool:
-        if not await self.bot.store.close_support_request(request.id, self.bot.clock(), reason):
-            return False
-        thread = await self.thread_of(request)
-        if thread is not None:
-            await self.say(thread, note)
-            try:
-                await thread.edit(archived=True, locked=True)
-            except discord.HTTPException as exc:
-                log.warning("could not lock support thread of %s: %s", request.id, exc.code)
-        if request.message_id is not None:
-            channel = self.bot.get_partial_messageable(request.channel_id)
-            try:
-                await channel.get_partial_message(request.message_id).edit(view=None)
-            except discord.HTTPException as exc:
-                log.warning("could not retire the Reply button of %s: %s", request.id, exc.code)
-        log.info("support request %s closed (%s)", request.id, reason)
-        return True
-
-    async def sweep(self, now: datetime) -> dict[str, int]:
-        """Close requests idle for 14 days; delete what retention no longer allows."""
-        store = self.bot.store
-        closed = 0
-        for request in await store.idle_support_requests(now - timedelta(days=IDLE_DAYS)):
-            note = (
-                f"This request has been quiet for {IDLE_DAYS} days, so Kindred closed it. "
-                "Thank you to everyone who was here for them. 💛"
-            )
-            if await self.close(request, reason="idle", note=note):
-                closed += 1
-                await self._dm(
-                    self.requester_dm(request),
-                    f"Your request **{request.pseudonym}** was quiet for {IDLE_DAYS} days, so I "
-                    "closed it. You can always start a new one with `/support request`.",
-                )
-        retention = timedelta(days=self.bot.settings.retention_days)
-        deleted = await store.delete_support_closed_before(now - retention)
-        expired = await store.delete_support_pending_before(now - PENDING_TTL)
-        if closed or deleted or expired:
-            log.info("support sweep: %d closed, %d deleted, %d expired", closed, deleted, expired)
-        return {"closed": closed, "deleted": deleted, "expired": expired}

@@ -36,13 +36,25 @@ def service_of(interaction: discord.Interaction[Any]) -> SupportService:
     return service
 
 
+REQUEST_FORM = "support:request-form:"
+REPLY_FORM = "support:reply-form:"
+
+
+async def open_form(interaction: discord.Interaction[Any], form: KindredModal) -> None:
+    """Show ``form``; its submission is handled by ``support_forms`` from the cog's
+    interaction listener, not by this object: discord.py keeps open forms only in memory, so
+    a form opened before a restart would otherwise be dropped (and the text lost)."""
+    await interaction.response.send_modal(form)
+    form.stop()  # unregistered at once, so a submission is handled once, by the listener
+
+
 class RequestModal(KindredModal):
-    """The request form: a short title and the message."""
+    """The request form: a short title and the message (submitted: ``support_forms``)."""
 
     def __init__(self, guild_id: int, style: str) -> None:
         super().__init__(
             title="Ask for support, anonymously",
-            custom_id=f"support:request-form:{guild_id}:{style}",
+            custom_id=f"{REQUEST_FORM}{guild_id}:{style}",
             timeout=None,
         )
         self.guild_id = guild_id
@@ -66,25 +78,15 @@ class RequestModal(KindredModal):
         self.add_item(self.request_title)
         self.add_item(self.message)
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        title, text = str(self.request_title.value), str(self.message.value)
-        if len(title) > TITLE_MAX or len(text) > TEXT_MAX:
-            raise UserFacingError(
-                f"That's a little too long: titles up to {TITLE_MAX} characters, messages up "
-                f"to {TEXT_MAX}. Shorten it and try again; you can add more later by DM."
-            )
-        await service_of(interaction).submit(
-            interaction, guild_id=self.guild_id, style=self.style, title=title, text=text
-        )
-
 
 class ReplyModal(KindredModal):
-    """A responder's answer, relayed by DM: works without the message-content intent."""
+    """A responder's answer, relayed by DM: works without the message-content intent
+    (submitted: ``support_forms``)."""
 
     def __init__(self, request_id: int) -> None:
         super().__init__(
             title="Reply to this request",
-            custom_id=f"support:reply-form:{request_id}",
+            custom_id=f"{REPLY_FORM}{request_id}",
             timeout=None,
         )
         self.request_id = request_id
@@ -96,31 +98,6 @@ class ReplyModal(KindredModal):
             required=True,
         )
         self.add_item(self.reply)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        service = service_of(interaction)
-        request = await service.bot.store.support_request(self.request_id)
-        if request is None or not request.is_open:
-            raise UserFacingError(GONE)
-        text = str(self.reply.value).strip()
-        if not text:
-            raise UserFacingError("Your reply is empty — write something and send it again.")
-        name = getattr(interaction.user, "display_name", interaction.user.name)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        delivered = await service.relay_to_requester(request, name, text, [])
-        thread = await service.thread_of(request)
-        if thread is not None:
-            await service.say(
-                thread,
-                f"**{name}** replied with the Reply button:\n> " + (text.replace("\n", "\n> ")),
-            )
-        await interaction.followup.send(
-            f"Sent to **{request.pseudonym}** by DM."
-            if delivered
-            else "Your reply is in the thread, but their DMs are closed right now, so it "
-            "couldn't reach them by DM.",
-            ephemeral=True,
-        )
 
 
 class _RequestButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"$^"):
@@ -194,7 +171,7 @@ class ReplyButton(_RequestButton, template=r"support:reply:(?P<id>[0-9]{1,18})")
                     + (f" (the **{role.name}** role)" if role else "")
                     + " can reply to support requests in this server."
                 )
-            await interaction.response.send_modal(ReplyModal(request.id))
+            await open_form(interaction, ReplyModal(request.id))
 
 
 class CloseButton(_RequestButton, template=r"support:close:(?P<id>[0-9]{1,18})"):

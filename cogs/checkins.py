@@ -293,6 +293,11 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         self._notice_due.discard(user_id)
         return deleted + await self.bot.store.forget_checkins(user_id)
 
+    async def forget_home_server(self, member_id: int, guild_id: int) -> bool:
+        """API for the support cog: the member left ``guild_id`` (or Kindred did), so "I'd like
+        to talk" stops opening requests there. True if it was their home server."""
+        return await self.bot.store.clear_checkin_home_of(member_id, guild_id)
+
     async def forget_guild(self, guild_id: int) -> int:
         # Check-ins belong to members, not servers: only the link to this server goes.
         return await self.bot.store.clear_checkin_home_guild(guild_id)

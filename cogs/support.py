@@ -12,11 +12,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import guild_only, manage_messages_only, manage_server_only
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, reporting_errors
 from bot.privacy import DataArea
-from bot.support_names import STYLES, handle_of
+from bot.store.support import SupportRequest
+from bot.support_base import RATE_WINDOW, NotInServer
+from bot.support_forms import handle_support_form, is_support_form
+from bot.support_names import STYLES, handle_of, request_link_id
 from bot.support_relay import SupportService
-from bot.support_views import DYNAMIC_ITEMS, RequestModal
+from bot.support_views import DYNAMIC_ITEMS, RequestModal, open_form
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -65,14 +68,28 @@ class SupportCog(commands.GroupCog, group_name="support"):
     async def open_request_modal(
         self, interaction: discord.Interaction[Any], guild_id: int, *, style: str = "either"
     ) -> None:
-        """Answer ``interaction`` with the request form for ``guild_id``, or say why not."""
+        """Answer ``interaction`` with the request form for ``guild_id``, or say why not.
+
+        A member who left the server (or Kindred having left it) is told kindly; their
+        check-in "I'd like to talk" then stops pointing at that server.
+        """
         style = style if style in STYLES else "either"
         try:
+            await self.service.check_member(guild_id, interaction.user)
             await self.service.check_can_request(guild_id, interaction.user.id)
+        except NotInServer as gone:
+            message = gone.message
+            if await self.service.forget_checkin_home(interaction.user.id, guild_id):
+                message += (
+                    "\n\n**I'd like to talk** on your check-ins no longer points there: run "
+                    "`/checkin start` in a server you're in to choose another."
+                )
+            await interaction.response.send_message(message[:2000], ephemeral=True)
+            return
         except UserFacingError as refusal:
             await interaction.response.send_message(refusal.message, ephemeral=True)
             return
-        await interaction.response.send_modal(RequestModal(guild_id, style))
+        await open_form(interaction, RequestModal(guild_id, style))
 
     async def style_for_thread(self, thread_id: int) -> str | None:
         """ "listen", "advice" or "either" for a support request's thread; None otherwise."""
@@ -177,16 +194,26 @@ class SupportCog(commands.GroupCog, group_name="support"):
     async def block(self, interaction: discord.Interaction[Any], handle: str) -> None:
         """Block whoever is behind a request's pseudonym, without learning who (Manage Messages)."""
         assert interaction.guild_id is not None
-        wanted = handle_of(handle)
-        matches = (
-            await self.bot.store.support_requests_by_handle(interaction.guild_id, wanted)
-            if " " in wanted
-            else []
-        )
-        if len(matches) != 1:
+        matches = await self._requests_named(interaction.guild_id, handle)
+        if not matches:
             raise UserFacingError(
-                f"I can't find one request called “{handle[:100]}” in this server. Copy the "
-                "pseudonym from the request, e.g. `Gentle Otter · 4f2`."
+                f"I can't find a request called “{handle[:100]}” in this server. Copy the "
+                "pseudonym from the request, e.g. `Gentle Otter · 4f2`, or paste a link to "
+                "the request's post."
+            )
+        if len(matches) > 1:
+            listed = "\n".join(
+                f"• **{r.pseudonym}**, {discord.utils.format_dt(r.created_at, 'R')}"
+                + (
+                    f": https://discord.com/channels/{r.guild_id}/{r.channel_id}/{r.message_id}"
+                    if r.message_id
+                    else ""
+                )
+                for r in matches[:10]
+            )
+            raise UserFacingError(
+                f"“{handle[:100]}” fits more than one request here:\n{listed}\n"
+                "Run it again with the full pseudonym, or paste the link of the one you mean."
             )
         request = matches[0]
         added = await self.bot.store.block_support_member(
@@ -202,7 +229,24 @@ class SupportCog(commands.GroupCog, group_name="support"):
             ephemeral=True,
         )
 
+    async def _requests_named(self, guild_id: int, typed: str) -> list[SupportRequest]:
+        """The requests a moderator means: by a link to the post, or by pseudonym."""
+        message_id = request_link_id(typed)
+        if message_id is not None:
+            found = await self.bot.store.support_request_by_message(guild_id, message_id)
+            return [found] if found is not None else []
+        wanted = handle_of(typed)
+        if " " not in wanted:
+            return []
+        return await self.bot.store.support_requests_by_handle(guild_id, wanted)
+
     # -- events ------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if is_support_form(interaction):
+            async with reporting_errors(interaction, where="support form"):
+                await handle_support_form(interaction)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -230,6 +274,10 @@ class SupportCog(commands.GroupCog, group_name="support"):
         blocked = await self.bot.store.support_blocked_in(
             {g.id: service.member_key(g.id, user_id) for g in self.bot.guilds}
         )
+        marks = await self.bot.store.support_rate_marks_in(
+            {g.id: service.rate_key(g.id, user_id) for g in self.bot.guilds},
+            self.bot.clock() - RATE_WINDOW,
+        )
         return {
             "requests": [
                 {
@@ -246,10 +294,15 @@ class SupportCog(commands.GroupCog, group_name="support"):
                 for r in requests
             ],
             "blocked_in_servers": [str(g) for g in blocked],
+            # Rate-limit markers: a keyed hash and a time each, kept 24 hours.
+            "requests_opened_in_last_24_hours": {str(g): n for g, n in marks.items()},
         }
 
     async def _forget_member(self, user_id: int) -> int:
-        return await self.bot.store.forget_support_requester(self.service.requester_key(user_id))
+        # Withdrawn first, so no thread stays open with a Reply button that reaches no one.
+        key = self.service.requester_key(user_id)
+        await self.service.withdraw_all(key)
+        return await self.bot.store.forget_support_requester(key)
 
     async def _forget_guild(self, guild_id: int) -> int:
         return await self.bot.store.forget_support_guild(guild_id)

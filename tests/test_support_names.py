@@ -13,6 +13,9 @@ from bot.support_names import (
     pseudonym_from_hash,
     quote,
     relay_body,
+    relay_message,
+    request_link_id,
+    short_handle,
     style_label,
 )
 
@@ -20,12 +23,13 @@ from bot.support_names import (
 @pytest.mark.parametrize(
     ("typed", "handle"),
     [
-        ("Gentle Otter · 4f2", "otter 4f2"),
-        ("gentle otter 4f2", "otter 4f2"),
-        ("Anonymous · Gentle Otter · 4F2", "otter 4f2"),
+        ("Gentle Otter · 4f2", "gentle otter 4f2"),
+        ("gentle otter 4f2", "gentle otter 4f2"),
+        ("Anonymous · Gentle-Otter · 4F2", "gentle otter 4f2"),
         ("  otter-4f2 ", "otter 4f2"),
-        ("Brave Hedgehog · a0c", "hedgehog a0c"),
+        ("Brave Hedgehog · a0c", "brave hedgehog a0c"),
         ("4f2", "4f2"),
+        ("Gentle 4f2", "4f2"),  # an adjective alone names no request
         ("Nobody Here", ""),
     ],
 )
@@ -51,7 +55,8 @@ def test_pseudonyms_depend_on_key_and_request_not_member() -> None:
     assert len(names) == 50  # two requests of one member get unrelated names
     assert make_pseudonym(one.keyed_hash, "req1") == make_pseudonym(one.keyed_hash, "req1")
     assert make_pseudonym(one.keyed_hash, "req1") != make_pseudonym(other.keyed_hash, "req1")
-    assert all(handle_of(n).count(" ") == 1 for n in names)
+    assert all(handle_of(n).count(" ") == 2 for n in names)
+    assert all(short_handle(handle_of(n)) == handle_of(n.split(" ", 1)[1]) for n in names)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +76,40 @@ def test_quote_and_styles() -> None:
     assert quote("a\n\nb") == "> a\n>\n> b"
     assert style_label("listen") == "Just listen, please"
     assert style_label("unknown") == style_label("either")
+
+
+@pytest.mark.parametrize(
+    ("text", "urls", "whole"),
+    [
+        ("\n".join(["ok"] * 600), [], True),  # 1,799 characters; quoted line by line, 2,999
+        ("\n".join(["i"] * 2000), ["https://cdn/a.png", "https://cdn/b.png"], False),
+        ("x" * 4000, ["https://cdn/a.png"], False),
+        ("short and\nsweet", ["https://cdn/a.png"], True),
+    ],
+)
+def test_relay_message_fits_one_message_after_quoting(
+    text: str, urls: list[str], whole: bool
+) -> None:
+    header = "💬 **Bob** answered your request **Gentle Otter · 4f2**:\n"
+    content = relay_message(header, text, urls)
+    assert len(content) <= 2000
+    assert content.startswith(header)
+    body = content[len(header) :]
+    per_line = quote(f"{text}\n" + "\n".join(f"📎 {u}" for u in urls))
+    if len(header) + len(per_line) <= 2000:
+        assert body == per_line
+    else:
+        assert body.startswith(">>> ")  # one block quote: four characters, not two a line
+    for url in urls:  # links are kept whole, even when the text is cut
+        assert f"📎 {url}" in body
+    shown = text if body.startswith(">>> ") else quote(text)
+    assert (shown in body) is whole and ("…" in body) is not whole
+
+
+def test_short_handle_and_request_links() -> None:
+    assert short_handle("gentle otter 4f2") == "otter 4f2"
+    assert short_handle("otter 4f2") == "otter 4f2"
+    link = "https://discord.com/channels/111111111111111111/222222222222222222/333333333333333333"
+    assert request_link_id(link) == 333333333333333333
+    assert request_link_id(" 333333333333333333 ") == 333333333333333333
+    assert request_link_id("Gentle Otter · 4f2") is None

@@ -54,14 +54,38 @@ async def test_request_lifecycle(store: Store) -> None:
     assert await store.support_request(rid) is None
 
 
-async def test_counts_for_rate_limit_are_per_server_and_member(store: Store) -> None:
-    await add(store, now=NOW - timedelta(hours=25))
-    await add(store, now=NOW - timedelta(hours=2))
-    await add(store, guild_id=2)
-    await add(store, member_key="other")
+async def test_rate_marks_are_per_server_and_member_and_outlive_forget_me(store: Store) -> None:
+    await store.add_support_rate_mark(1, "mh", NOW - timedelta(hours=25))
+    await store.add_support_rate_mark(1, "mh", NOW - timedelta(hours=2))
+    await store.add_support_rate_mark(2, "mh", NOW)
+    await store.add_support_rate_mark(1, "other", NOW)
+    await add(store, member_key="mh")
     since = NOW - timedelta(hours=24)
-    assert await store.count_support_requests_since(1, "mk", since) == 1
-    assert await store.count_support_requests_since(2, "mk", since) == 1
+    assert await store.count_support_rate_marks_since(1, "mh", since) == 1
+    assert await store.count_support_rate_marks_since(2, "mh", since) == 1
+    await store.forget_support_requester("rk")  # forget-me deletes requests, not the markers
+    assert await store.count_support_rate_marks_since(1, "mh", since) == 1
+    assert await store.delete_support_rate_marks_before(since) == 1
+    assert await store.forget_support_guild(2) == 1  # forget-server deletes the server's markers
+    assert await store.count_support_rate_marks_since(2, "mh", since) == 0
+
+
+async def test_handles_match_with_or_without_the_adjective(store: Store) -> None:
+    gentle = await add(store, pseudonym="Gentle Otter · 4f2", handle="gentle otter 4f2")
+    brave = await add(store, pseudonym="Brave Otter · 4f2", handle="brave otter 4f2")
+    legacy = await add(store, pseudonym="Calm Otter · 4f2", handle="otter 4f2")  # stored before
+    await add(store, guild_id=2, handle="gentle otter 4f2")
+    found = await store.support_requests_by_handle(1, "gentle otter 4f2")
+    assert [r.id for r in found] == [gentle, legacy]
+    found = await store.support_requests_by_handle(1, "otter 4f2")
+    assert [r.id for r in found] == [gentle, brave, legacy]
+    assert await store.support_requests_by_handle(1, "kind otter 4f2") == [
+        r for r in await store.support_requests_by_handle(1, "otter 4f2") if r.id == legacy
+    ]
+    await store.set_support_request_posted(brave, message_id=555, thread_id=555)
+    by_link = await store.support_request_by_message(1, 555)
+    assert by_link is not None and by_link.id == brave
+    assert await store.support_request_by_message(2, 555) is None
 
 
 async def test_idle_requests(store: Store) -> None:
@@ -101,5 +125,6 @@ async def test_forget_requester_and_guild(store: Store) -> None:
     await store.save_support_config(
         1, channel_id=10, responder_role_id=None, resources=None, now=NOW
     )
-    assert await store.forget_support_guild(1) == 3
+    await store.add_support_rate_mark(1, "mh", NOW)
+    assert await store.forget_support_guild(1) == 4
     assert await store.count_open_support_requests(1) == 0

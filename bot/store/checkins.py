@@ -150,6 +150,17 @@ class CheckinStore(RowQueries):
         ) as cur:
             return cur.rowcount
 
+    async def clear_checkin_home_of(self, member_id: int, guild_id: int) -> bool:
+        """The member is no longer in ``guild_id`` (or Kindred is not): drop only their link."""
+        return (
+            await self._one(
+                "UPDATE checkin_members SET home_guild_id = NULL "
+                "WHERE member_id = ? AND home_guild_id = ? RETURNING member_id",
+                (member_id, guild_id),
+            )
+            is not None
+        )
+
     async def checkin_counts_for_guild(self, guild_id: int) -> tuple[int, int]:
         """(members whose check-ins started here, of them paused with DMs closed)."""
         row = await self._one(

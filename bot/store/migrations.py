@@ -79,6 +79,7 @@ MIGRATIONS: list[str] = [
     support_schema.MIGRATIONS[0],  # 4: anonymous support
     checkins_schema.MIGRATIONS[0],  # 5: check-ins
     listening_schema.MIGRATIONS[0],  # 6: active listening
+    support_schema.MIGRATIONS[1],  # 7: support rate-limit markers (survive forget-me)
 ]
 
 FEATURE_MODULES = (prompts_schema, support_schema, checkins_schema, listening_schema)

@@ -189,11 +189,32 @@ class SupportStore(RowQueries):
         return _request(row) if row else None
 
     async def support_requests_by_handle(self, guild_id: int, handle: str) -> list[SupportRequest]:
+        """Requests a moderator's typed handle names, oldest first.
+
+        "gentle otter 4f2" matches that handle (and a row stored as "otter 4f2" before handles
+        kept the adjective); "otter 4f2" matches every adjective. Handles are [0-9a-z ] only,
+        so they hold no LIKE wildcard.
+        """
+        words = handle.split()
+        if len(words) == 3:
+            short = " ".join(words[1:])
+            where, args = "handle IN (?, ?)", [handle, short]
+        else:
+            where, args = "(handle = ? OR handle LIKE ?)", [handle, f"% {handle}"]
         rows = await self._all(
-            "SELECT * FROM support_requests WHERE guild_id = ? AND handle = ?",
-            (guild_id, handle),
+            f"SELECT * FROM support_requests WHERE guild_id = ? AND {where} ORDER BY id",
+            (guild_id, *args),
         )
         return [_request(r) for r in rows]
+
+    async def support_request_by_message(
+        self, guild_id: int, message_id: int
+    ) -> SupportRequest | None:
+        row = await self._one(
+            "SELECT * FROM support_requests WHERE guild_id = ? AND message_id = ?",
+            (guild_id, message_id),
+        )
+        return _request(row) if row else None
 
     async def open_support_requests_of(self, requester_key: str) -> list[SupportRequest]:
         rows = await self._all(
@@ -210,15 +231,40 @@ class SupportStore(RowQueries):
         )
         return [_request(r) for r in rows]
 
-    async def count_support_requests_since(
-        self, guild_id: int, member_key: str, since: datetime
+    # -- rate-limit markers (no content; kept 24 hours) -------------------------
+
+    async def add_support_rate_mark(self, guild_id: int, member_hash: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO support_rate_marks (guild_id, member_hash, created_at) VALUES (?, ?, ?)",
+            (guild_id, member_hash, _iso(now)),
+        )
+
+    async def count_support_rate_marks_since(
+        self, guild_id: int, member_hash: str, since: datetime
     ) -> int:
         row = await self._one(
-            "SELECT COUNT(*) FROM support_requests WHERE guild_id = ? AND member_key = ? "
+            "SELECT COUNT(*) FROM support_rate_marks WHERE guild_id = ? AND member_hash = ? "
             "AND created_at >= ?",
-            (guild_id, member_key, _iso(since)),
+            (guild_id, member_hash, _iso(since)),
         )
         return int(row[0]) if row else 0
+
+    async def support_rate_marks_in(
+        self, member_hashes: dict[int, str], since: datetime
+    ) -> dict[int, int]:
+        """Of the servers in ``member_hashes`` (guild id -> marker key), markers since then."""
+        counts: dict[int, int] = {}
+        for guild_id, member_hash in member_hashes.items():
+            count = await self.count_support_rate_marks_since(guild_id, member_hash, since)
+            if count:
+                counts[guild_id] = count
+        return counts
+
+    async def delete_support_rate_marks_before(self, before: datetime) -> int:
+        async with self.db.execute(
+            "DELETE FROM support_rate_marks WHERE created_at < ?", (_iso(before),)
+        ) as cur:
+            return cur.rowcount
 
     async def count_open_support_requests(self, guild_id: int) -> int:
         row = await self._one(
@@ -334,6 +380,7 @@ class SupportStore(RowQueries):
         for sql in (
             "DELETE FROM support_requests WHERE guild_id = ?",
             "DELETE FROM support_blocks WHERE guild_id = ?",
+            "DELETE FROM support_rate_marks WHERE guild_id = ?",
             "DELETE FROM support_config WHERE guild_id = ?",
         ):
             async with self.db.execute(sql, (guild_id,)) as cur:

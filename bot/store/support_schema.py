@@ -57,4 +57,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX support_pending_requester ON support_pending (requester_key);
     """,
+    # support 2: rate-limit markers apart from the requests, so that /kindred forget-me (which
+    # deletes a member's requests) does not reset the limit. A marker is a keyed hash of server
+    # and member (its own purpose: it links to no request or block) and a time; no content.
+    # The sweep deletes markers older than 24 hours.
+    """
+    CREATE TABLE support_rate_marks (
+        guild_id INTEGER NOT NULL,
+        member_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX support_rate_marks_member
+        ON support_rate_marks (guild_id, member_hash, created_at);
+    CREATE INDEX support_rate_marks_created ON support_rate_marks (created_at);
+    """,
 ]

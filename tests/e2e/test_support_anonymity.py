@@ -150,6 +150,8 @@ async def test_my_data_and_forget_me_cover_support(
         await it.response()
         mine = await bot.privacy.export_member(s.alice.id)
         assert mine["support"]["blocked_in_servers"] == [str(s.guild.id)]
+        assert mine["support"]["requests_opened_in_last_24_hours"] == {str(s.guild.id): 1}
+        assert theirs["support"]["requests_opened_in_last_24_hours"] == {}
         json.dumps(mine)
         counts = await bot.privacy.forget_member(s.alice.id)
         assert counts["support"] == 1
