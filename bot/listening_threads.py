@@ -62,11 +62,14 @@ class ThreadPost:
 
 
 def _unquote(body: str) -> str:
+    block = body.startswith(">>> ")  # a long relay is one block quote, not "> " per line
+    if block:
+        body = body[4:]
     lines = []
     for line in body.splitlines():
-        if line.startswith("> "):
+        if not block and line.startswith("> "):
             line = line[2:]
-        elif line == ">":
+        elif not block and line == ">":
             line = ""
         if line.startswith(_ATTACHMENT):
             continue  # an attachment link is not words

@@ -107,6 +107,10 @@ async def submit_reply(
     copied = await send_to(
         thread, relay_message(header, text, []), what="a Reply-button copy into a thread"
     )
+    # Active listening judges the answer as the responder's reply (cogs meet through get_cog).
+    observe = getattr(service.bot.get_cog("ListeningCog"), "observe_reply", None)
+    if copied.sent and thread is not None and observe is not None:
+        await observe(thread.id, interaction.user.id, text)
     await interaction.followup.send(reply_result(request.pseudonym, by_dm, copied), ephemeral=True)
 
 

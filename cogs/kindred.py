@@ -40,6 +40,8 @@ def privacy_text(retention_days: int) -> str:
         "until you stop check-ins and use `/kindred forget-me`, or 365 days.\n"
         "• **Prompt suggestions** — 90 days after a moderator reviews them.\n"
         "• **Listening markers** (who was nudged when, never message text) — 7 days.\n"
+        "• **Support rate-limit markers** (a keyed hash and a time, nothing readable) — 24 "
+        "hours, even after forget-me, so the daily limit holds.\n"
         "• **Delivery ledger** (which scheduled post went out when, so nothing is posted twice) "
         "— 90 days.\n"
         "• **A server's data after Kindred leaves it** — 30 days, then deleted "

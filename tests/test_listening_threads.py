@@ -33,6 +33,11 @@ FIX = "you should just quit that job honestly"
             "**Brave Whale · 0a9** (who asked):\n> thanks\n> 📎 https://cdn.example/x.png",
             ThreadPost("requester", "Brave Whale · 0a9", "thanks"),
         ),
+        # a long relay is one block quote: every line after ">>> " is the sharer's
+        (
+            "**Brave Whale · 0a9** (who asked):\n>>> first line\n> still mine\nlast line",
+            ThreadPost("requester", "Brave Whale · 0a9", "first line\n> still mine\nlast line"),
+        ),
         # a Reply-button answer: the responder's words, by display name
         (
             "**Bob** replied with the Reply button:\n> " + FIX,

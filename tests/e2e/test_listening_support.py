@@ -142,16 +142,15 @@ async def test_the_requesters_relayed_words_still_speak_for_the_sharer(
 async def test_support_can_hand_over_a_reply_button_answer_it_cannot_be_paired_with(
     kindred: KindredBot, server: SampleServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An echo no form submit explains is skipped; support's explicit call judges it, once."""
+    """Support hands a Reply-button answer over itself: judged once, even with no pairing."""
     s = server
     thread = await _watched_request(s)
     cog: Any = kindred.get_cog("ListeningCog")
     monkeypatch.setattr(cog.threads, "expect_answer", lambda interaction: None)
     echo = await _reply_button(kindred, s, s.bob, FIXING)
-    assert _nudges(s, s.bob) == [] and cog.tracker.open_shares(thread.id) == 1
-
-    await cog.observe_reply(thread.id, s.bob.id, FIXING, message_id=int(echo["id"]))
     assert len(_nudges(s, s.bob)) == 1
+    assert cog.tracker.open_shares(thread.id) == 1  # the answer did not open a share
+
     await cog.observe_reply(thread.id, s.bob.id, FIXING, message_id=int(echo["id"]))
     await cog.observe_reply(s.general.id, s.bob.id, FIXING)  # not a support thread: nothing
     assert len(_nudges(s, s.bob)) == 1
