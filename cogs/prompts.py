@@ -98,7 +98,16 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
             await asyncio.sleep(PRUNE_EVERY.total_seconds())
 
     async def _export_member(self, user_id: int) -> Any:
-        return [s.describe() for s in await self.bot.store.suggestions_by_member(user_id)]
+        member_hash = self.bot.sealer.keyed_hash(REPLIER_PURPOSE, user_id)
+        return {
+            "suggestions": [
+                s.describe() for s in await self.bot.store.suggestions_by_member(user_id)
+            ],
+            # Kept for a prompt thread's first day, to count distinct repliers (no text).
+            "prompt_threads_with_your_reply_marker": await self.bot.store.prompt_replies_by(
+                member_hash
+            ),
+        }
 
     async def _forget_member(self, user_id: int) -> int:
         member_hash = self.bot.sealer.keyed_hash(REPLIER_PURPOSE, user_id)

@@ -14,11 +14,12 @@ from discord.ext import commands
 from bot.checks import guild_only, manage_messages_only, manage_server_only
 from bot.errors import UserFacingError, reporting_errors
 from bot.privacy import DataArea
+from bot.sealing import SealingError
 from bot.store.support import SupportRequest
 from bot.support_base import RATE_WINDOW, NotInServer
 from bot.support_forms import handle_support_form, is_support_form
 from bot.support_names import STYLES, handle_of, request_link_id
-from bot.support_relay import SupportService
+from bot.support_relay import SEAL_PENDING, SupportService
 from bot.support_views import DYNAMIC_ITEMS, RequestModal, open_form
 
 if TYPE_CHECKING:
@@ -294,9 +295,20 @@ class SupportCog(commands.GroupCog, group_name="support"):
                 for r in requests
             ],
             "blocked_in_servers": [str(g) for g in blocked],
+            # DMs to Kindred waiting for you to choose which request they belong to (1 day).
+            "waiting_messages": [
+                {"created_at": p.created_at.isoformat(), "text": self._open_pending(p.sealed_text)}
+                for p in await self.bot.store.support_pending_of(service.requester_key(user_id))
+            ],
             # Rate-limit markers: a keyed hash and a time each, kept 24 hours.
             "requests_opened_in_last_24_hours": {str(g): n for g, n in marks.items()},
         }
+
+    def _open_pending(self, sealed: str) -> str:
+        try:
+            return self.bot.sealer.open(sealed, purpose=SEAL_PENDING)
+        except SealingError:
+            return "(sealed with an earlier key; it can no longer be read)"
 
     async def _forget_member(self, user_id: int) -> int:
         # Withdrawn first, so no thread stays open with a Reply button that reaches no one.

@@ -281,6 +281,14 @@ class PromptStore(RowQueries):
         )
         return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
+    async def prompt_replies_by(self, member_hash: str) -> int:
+        """How many prompt threads hold a reply marker of this member (for my-data)."""
+        async with self.db.execute(
+            "SELECT COUNT(*) FROM prompt_repliers WHERE member_hash = ?", (member_hash,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def prune_prompt_repliers(self, posted_before: datetime) -> int:
         """Forget who replied once a post's counting day is over (the counts stay).
 

@@ -63,6 +63,12 @@ class PendingRelay:
     created_at: datetime
 
 
+def _pending(row: aiosqlite.Row) -> PendingRelay:
+    created = _dt(row["created_at"])
+    assert created is not None  # NOT NULL column
+    return PendingRelay(row["id"], row["requester_key"], row["sealed_text"], created)
+
+
 def _request(row: aiosqlite.Row) -> SupportRequest:
     created = _dt(row["created_at"])
     activity = _dt(row["last_activity_at"])
@@ -351,11 +357,16 @@ class SupportStore(RowQueries):
             "SELECT id, requester_key, sealed_text, created_at FROM support_pending WHERE id = ?",
             (pending_id,),
         )
-        if row is None:
-            return None
-        created = _dt(row["created_at"])
-        assert created is not None
-        return PendingRelay(row["id"], row["requester_key"], row["sealed_text"], created)
+        return None if row is None else _pending(row)
+
+    async def support_pending_of(self, requester_key: str) -> list[PendingRelay]:
+        """A requester's DMs waiting for them to pick a request (for my-data)."""
+        rows = await self._all(
+            "SELECT id, requester_key, sealed_text, created_at FROM support_pending "
+            "WHERE requester_key = ? ORDER BY id",
+            (requester_key,),
+        )
+        return [_pending(row) for row in rows]
 
     async def delete_support_pending_before(self, before: datetime) -> int:
         async with self.db.execute(

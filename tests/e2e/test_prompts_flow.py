@@ -142,6 +142,11 @@ async def test_lively_threads_move_the_depth_and_quiet_ones_bring_it_back(
                 for who in people * 2:
                     await standin.post(who, thread, "a reply")
         assert depths[:4] == ["light", "light", "light", "medium"]
+        # Reply markers (a keyed hash per thread, no text) are part of a member's data.
+        mine = await bot.privacy.export_member(server.alice.id)
+        assert mine["prompts"]["prompt_threads_with_your_reply_marker"] == 3
+        outsider = await bot.privacy.export_member(server.closed_dms.id)
+        assert outsider["prompts"]["prompt_threads_with_your_reply_marker"] == 0
         # Days 4 and 5 were quiet: day 6 (index 5) would step back after two quiet posts.
         clock.now = datetime(2026, 5, 10, 8, 0, tzinfo=UTC)
         await bot.engine.run_due(clock.now)

@@ -131,6 +131,10 @@ async def test_choosing_between_two_open_requests(
         first["embeds"][0]["author"]["name"].removeprefix("Anonymous · "),
         second["embeds"][0]["author"]["name"].removeprefix("Anonymous · "),
     ]
+    # Until Alice chooses, the message waits, sealed; my-data opens it for her alone.
+    (waiting,) = (await kindred.privacy.export_member(s.alice.id))["support"]["waiting_messages"]
+    assert waiting["text"] == "This is for the second one."
+    assert (await kindred.privacy.export_member(s.bob.id))["support"]["waiting_messages"] == []
     stranger = await s.standin.click(s.bob, ask, buttons[1]["custom_id"])
     assert "someone else" in (await stranger.response())["data"]["content"]
     click = await s.standin.click(s.alice, ask, buttons[1]["custom_id"])
@@ -139,6 +143,7 @@ async def test_choosing_between_two_open_requests(
     assert "second one" not in contents(s.standin.messages(s.standin.channel(int(first["id"]))))
     await bot_dm(s, s.alice, "Passed on to the thread of")
     assert not (s.standin.find_message(ask) or {}).get("components")  # one choice only
+    assert (await kindred.privacy.export_member(s.alice.id))["support"]["waiting_messages"] == []
 
 
 async def test_close_from_dm_locks_and_archives(kindred: KindredBot, server: SampleServer) -> None:
