@@ -19,6 +19,7 @@ import discord
 from . import checkin_text as text
 from .checkin_trend import MOOD_MAX, MOOD_MIN, two_low_in_a_row
 from .errors import KindredModal, reporting_errors
+from .forms import submitted_value
 from .store.checkins import CheckinDelivery
 
 if TYPE_CHECKING:
@@ -275,22 +276,6 @@ class NoteModal(KindredModal):
         super().__init__(title="A private note", custom_id=f"{NOTE_MODAL_PREFIX}{delivery_id}")
 
 
-def _submitted_value(components: Any, custom_id: str) -> str | None:
-    """A text input's value in a modal submission (inputs may sit in rows or labels)."""
-    for component in components or []:
-        if not isinstance(component, dict):
-            continue
-        if component.get("custom_id") == custom_id and "value" in component:
-            return str(component["value"])
-        nested = component.get("components") or (
-            [component["component"]] if isinstance(component.get("component"), dict) else []
-        )
-        found = _submitted_value(nested, custom_id)
-        if found is not None:
-            return found
-    return None
-
-
 def is_note_submit(interaction: discord.Interaction[Any]) -> bool:
     data: Any = interaction.data or {}
     return interaction.type == discord.InteractionType.modal_submit and str(
@@ -307,7 +292,7 @@ async def handle_note_submit(interaction: discord.Interaction[Any]) -> None:
     if delivery is None:
         await polite(interaction, text.STALE)
         return
-    note = (_submitted_value(data.get("components"), "note") or "").strip()[:NOTE_MAX]
+    note = (submitted_value(data.get("components"), "note") or "").strip()[:NOTE_MAX]
     if not note:
         await polite(interaction, "Nothing to save — the note was empty.")
         return

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from .forms import submitted_value
 from .support_names import ADJECTIVES, ANIMALS
 
 __all__ = [
@@ -93,17 +94,7 @@ def read_thread_post(content: str) -> ThreadPost | None:
 
 def form_value(data: Mapping[str, Any], custom_id: str) -> str | None:
     """A modal submit's text-input value by custom id, in classic action rows or labels."""
-    stack: list[Any] = list(data.get("components") or [])
-    while stack:
-        item = stack.pop()
-        if not isinstance(item, Mapping):
-            continue
-        if item.get("custom_id") == custom_id and isinstance(item.get("value"), str):
-            return str(item["value"])
-        stack.extend(item.get("components") or [])
-        if item.get("component") is not None:
-            stack.append(item["component"])
-    return None
+    return submitted_value(data.get("components"), custom_id)
 
 
 def _key(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from .errors import UserFacingError
+from .forms import submitted_value
 from .support_base import NotInServer
 from .support_names import REPLY_MAX, STYLES, TEXT_MAX, TITLE_MAX, relay_message
 from .support_sending import Outcome, send_to, why_not_to_requester
@@ -28,22 +29,6 @@ log = logging.getLogger(__name__)
 _REQUEST = re.compile(re.escape(REQUEST_FORM) + r"(?P<guild>[0-9]{1,20}):(?P<style>[a-z]{1,12})")
 _REPLY = re.compile(re.escape(REPLY_FORM) + r"(?P<id>[0-9]{1,18})")
 STALE_FORM = "This form is out of date. Please start again."
-
-
-def submitted_value(components: Any, custom_id: str) -> str | None:
-    """A text input's value in a modal submission (inputs may sit in rows or labels)."""
-    for component in components or []:
-        if not isinstance(component, dict):
-            continue
-        if component.get("custom_id") == custom_id and "value" in component:
-            return str(component["value"])
-        nested = component.get("components") or (
-            [component["component"]] if isinstance(component.get("component"), dict) else []
-        )
-        found = submitted_value(nested, custom_id)
-        if found is not None:
-            return found
-    return None
 
 
 def is_support_form(interaction: discord.Interaction[Any]) -> bool:
