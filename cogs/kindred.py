@@ -52,12 +52,13 @@ def privacy_text(retention_days: int) -> str:
 
 
 def _stored_items(value: Any) -> int:
-    """How many stored values ``value`` holds: empty lists, dicts and None/False hold none."""
+    """How many stored values ``value`` holds: empty lists and dicts, None, False, "" and a
+    count of 0 hold none."""
     if isinstance(value, dict):
         return sum(_stored_items(v) for v in value.values())
     if isinstance(value, list | tuple):
         return sum(_stored_items(v) for v in value)
-    return 0 if value is None or value is False or value == "" else 1
+    return 0 if value is None or value is False or value == "" or value == 0 else 1
 
 
 class ForgetServerButton(
