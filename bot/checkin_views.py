@@ -10,6 +10,7 @@ an id no template matches, which would leave the member with "interaction failed
 
 from __future__ import annotations
 
+import abc
 import logging
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -95,15 +96,17 @@ class _CheckinItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ch
         return cls.from_rest(match["rest"])
 
     @classmethod
+    @abc.abstractmethod
     def from_rest(cls, rest: str) -> _CheckinItem:
-        raise NotImplementedError
+        """The item for the part of the custom id after its prefix (each subclass parses it)."""
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         async with reporting_errors(interaction, where=f"check-in {type(self).__name__}"):
             await self.handle(interaction)
 
+    @abc.abstractmethod
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        raise NotImplementedError
+        """What a press does (each subclass), errors answered like a command's."""
 
 
 class _DeliveryButton(_CheckinItem, template=r"$^"):
