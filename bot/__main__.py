@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import discord
 import yarl
@@ -37,10 +38,25 @@ def configure_logging(level: str) -> None:
     quiet_voice_warnings()
 
 
+def rest_base(api_base: str) -> str:
+    """Discord's REST base from DISCORD_API_BASE: a bare host gets Discord's own path.
+
+    ``http://proxy:8080`` → ``http://proxy:8080/api/v10``; ``…/api`` → ``…/api/v10``; a base
+    that already names its path (``…/api/v10``, ``…/discord``) is used as given.
+    """
+    base = api_base.rstrip("/")
+    path = urlsplit(base).path
+    if path == "":
+        return f"{base}/api/v{discord.http.INTERNAL_API_VERSION}"
+    if path == "/api":
+        return f"{base}/v{discord.http.INTERNAL_API_VERSION}"
+    return base
+
+
 def point_discord_at(settings: Settings) -> None:
     """Use a REST/gateway proxy or the local stand-in instead of Discord itself."""
     if settings.api_base:
-        discord.http.Route.BASE = settings.api_base.rstrip("/")
+        discord.http.Route.BASE = rest_base(settings.api_base)
     if settings.gateway_url:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 

@@ -204,3 +204,19 @@ def test_backup_writes_a_consistent_copy_and_check_db_verifies(tmp_path: Path) -
 @pytest.mark.parametrize("setting", [s.name for s in SETTINGS])
 def test_every_setting_is_documented_in_the_readme(setting: str) -> None:
     assert f"`{setting}`" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v10"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/api/v10"),
+        ("http://127.0.0.1:8080/api", "http://127.0.0.1:8080/api/v10"),
+        ("http://127.0.0.1:8080/api/v10/", "http://127.0.0.1:8080/api/v10"),
+        ("https://proxy.example/discord", "https://proxy.example/discord"),
+    ],
+)
+def test_api_base_without_a_path_gets_discords_own(given: str, used: str) -> None:
+    from bot.__main__ import rest_base
+
+    assert rest_base(given) == used
