@@ -4,6 +4,12 @@ Each button's custom id carries the suggestion id and the action
 (``prompt:review:<id>:approve-light|approve-medium|approve-deep|edit|reject``), so a click on an
 old review message still works after Kindred restarts; permissions are checked again at
 click time, and a stale or forged id gets a polite private answer.
+
+The Edit form works the same way: its custom id (``prompt:edit-form:<id>``) carries the
+suggestion id, the form is unregistered from discord.py as soon as it is shown, and its
+submission is handled by :func:`handle_edit_form` from the prompts cog's interaction listener.
+discord.py keeps an open ``Modal`` only in memory, so a form opened before a restart would
+otherwise be dropped ("interaction failed") and the moderator's rewording lost.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import discord
 from .checks import require_manage_server
 from .clock import relative
 from .errors import KindredModal, UserFacingError, reporting_errors
+from .forms import submitted_value
 from .library import CATEGORIES, DEPTHS, PROMPT_MAX
 from .prompt_posting import EMBED_COLOUR, HABITS
 from .store.prompt_suggestions import Suggestion
@@ -25,6 +32,15 @@ if TYPE_CHECKING:
 
 ACTIONS = ("approve-light", "approve-medium", "approve-deep", "edit", "reject")
 SUGGESTION_MIN = 10
+CATEGORY_MAX = 10  # the form's limit; the longest habit name, "together", has 8
+SQLITE_MAX_INTEGER = 2**63 - 1
+EDIT_FORM = "prompt:edit-form:"
+# Forms opened before the id above existed were sent as ``prompt:edit:<id>``: still accepted,
+# so the restart that brings this change does not drop a form that is open at the time.
+_EDIT_FORM_PREFIXES = (EDIT_FORM, "prompt:edit:")
+# At most 18 digits: always a valid SQLite integer, so a forged id is simply unknown.
+_EDIT_FORM_ID = re.compile(r"prompt:edit(?:-form)?:(?P<sid>[0-9]{1,18})")
+GONE = "That suggestion isn't here any more. Run `/prompt review` to see what is waiting."
 
 
 def review_custom_id(suggestion_id: int, action: str) -> str:
@@ -108,22 +124,25 @@ class ReviewButton(
     async def _act(self, interaction: discord.Interaction[Any]) -> None:
         require_manage_server(interaction)  # the button may be old; check again now
         bot: KindredBot = interaction.client
-        suggestion = await bot.store.get_suggestion(self.suggestion_id)
+        # A forged id past SQLite's integer range is simply unknown, like any other stale id.
+        known = self.suggestion_id <= SQLITE_MAX_INTEGER
+        suggestion = await bot.store.get_suggestion(self.suggestion_id) if known else None
         if (
             self.action not in ACTIONS
             or suggestion is None
             or suggestion.guild_id != interaction.guild_id
         ):
-            await interaction.response.send_message(
-                "That suggestion isn't here any more. Run `/prompt review` to see what is waiting.",
-                ephemeral=True,
-            )
+            await interaction.response.send_message(GONE, ephemeral=True)
             return
         assert interaction.guild_id is not None  # require_manage_server refuses DMs
         if suggestion.status != "pending":
             note = f"That suggestion was already {suggestion.status}."
         elif self.action == "edit":
-            await interaction.response.send_modal(EditSuggestion(suggestion))
+            form = EditSuggestion(suggestion)
+            await interaction.response.send_modal(form)
+            # Unregistered at once: the cog's listener handles the submission (handle_edit_form),
+            # before or after a restart alike, and only once.
+            form.stop()
             return
         elif self.action == "reject":
             await bot.store.reject_suggestion(suggestion.id, bot.clock())
@@ -143,10 +162,14 @@ class ReviewButton(
 
 
 class EditSuggestion(KindredModal):
-    """Reword a suggestion or change its habit before approving it."""
+    """Reword a suggestion or change its habit before approving it.
+
+    Only the form's layout: its submission is handled by :func:`handle_edit_form` from the
+    prompts cog's interaction listener, not by this object (see the module docstring).
+    """
 
     def __init__(self, suggestion: Suggestion) -> None:
-        super().__init__(title="Edit suggestion", custom_id=f"prompt:edit:{suggestion.id}")
+        super().__init__(title="Edit suggestion", custom_id=f"{EDIT_FORM}{suggestion.id}")
         self.suggestion_id = suggestion.id
         self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Prompt",
@@ -160,34 +183,73 @@ class EditSuggestion(KindredModal):
             label="Habit: open, listen, support or together",
             custom_id="category",
             default=suggestion.category,
-            max_length=10,
+            max_length=CATEGORY_MAX,
         )
         self.add_item(self.text)
         self.add_item(self.category)
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        require_manage_server(interaction)
-        bot: KindredBot = interaction.client
-        category = self.category.value.strip().lower()
-        if category not in CATEGORIES:
-            raise UserFacingError(
-                f"“{self.category.value}” isn't a habit. Use one of: {', '.join(CATEGORIES)}."
-            )
-        edited = await bot.store.edit_suggestion(
-            self.suggestion_id, text=clean_suggestion(self.text.value), category=category
-        )
-        assert interaction.guild_id is not None
-        note = (
-            "Edited. Approve it at a depth when it reads right."
-            if edited
-            else ("That suggestion was already reviewed.")
-        )
-        card = await review_card(bot, interaction.guild_id, note)
-        if interaction.message is not None:
-            await interaction.response.edit_message(**card)
-        else:
-            present = {k: v for k, v in card.items() if v is not None}
-            await interaction.response.send_message(ephemeral=True, **present)
+
+def edit_form_target(custom_id: str) -> int | None:
+    """The suggestion id an Edit form's custom id carries, or None if it is malformed."""
+    found = _EDIT_FORM_ID.fullmatch(custom_id)
+    return int(found["sid"]) if found else None
 
 
-__all__ = ["ACTIONS", "DEPTHS", "EditSuggestion", "ReviewButton", "clean_suggestion", "review_card"]
+def is_edit_form(interaction: discord.Interaction[Any]) -> bool:
+    """Whether ``interaction`` is a submitted Edit form (of any age)."""
+    data: Any = interaction.data or {}
+    return interaction.type == discord.InteractionType.modal_submit and str(
+        data.get("custom_id", "")
+    ).startswith(_EDIT_FORM_PREFIXES)
+
+
+async def handle_edit_form(interaction: discord.Interaction[Any]) -> None:
+    """Apply a submitted Edit form and show the review card again, privately.
+
+    Everything is checked now, not when the form was opened: the moderator's Manage Server
+    permission, that the suggestion still exists in this server, and the text and habit
+    (the payload is not trusted to respect the form's length limits).
+    """
+    require_manage_server(interaction)  # the form may have been opened long ago
+    bot: KindredBot = interaction.client
+    data: Any = interaction.data or {}
+    target = edit_form_target(str(data.get("custom_id", "")))
+    suggestion = None if target is None else await bot.store.get_suggestion(target)
+    if suggestion is None or suggestion.guild_id != interaction.guild_id:
+        await interaction.response.send_message(GONE, ephemeral=True)
+        return
+    components = data.get("components")
+    typed_category = (submitted_value(components, "category") or "")[:CATEGORY_MAX]
+    category = typed_category.strip().lower()
+    if category not in CATEGORIES:
+        raise UserFacingError(
+            f"“{typed_category}” isn't a habit. Use one of: {', '.join(CATEGORIES)}."
+        )
+    text = clean_suggestion(submitted_value(components, "text") or "")
+    edited = await bot.store.edit_suggestion(suggestion.id, text=text, category=category)
+    assert interaction.guild_id is not None  # require_manage_server refuses DMs
+    note = (
+        "Edited. Approve it at a depth when it reads right."
+        if edited
+        else "That suggestion was already reviewed."
+    )
+    card = await review_card(bot, interaction.guild_id, note)
+    if interaction.message is not None:
+        await interaction.response.edit_message(**card)
+    else:
+        present = {k: v for k, v in card.items() if v is not None}
+        await interaction.response.send_message(ephemeral=True, **present)
+
+
+__all__ = [
+    "ACTIONS",
+    "DEPTHS",
+    "EDIT_FORM",
+    "EditSuggestion",
+    "ReviewButton",
+    "clean_suggestion",
+    "edit_form_target",
+    "handle_edit_form",
+    "is_edit_form",
+    "review_card",
+]

@@ -13,11 +13,18 @@ from discord.ext import commands
 
 from bot.checks import guild_only, manage_messages_only, manage_server_only
 from bot.clock import relative
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, reporting_errors
 from bot.library import CATEGORIES, DEPTHS, PROMPT_MAX
 from bot.privacy import DataArea
 from bot.prompt_posting import days_label, local_when, missing_permissions
-from bot.prompt_review import SUGGESTION_MIN, ReviewButton, clean_suggestion, review_card
+from bot.prompt_review import (
+    SUGGESTION_MIN,
+    ReviewButton,
+    clean_suggestion,
+    handle_edit_form,
+    is_edit_form,
+    review_card,
+)
 from bot.prompt_selection import LadderRule
 from bot.prompt_service import KIND, REPLIER_PURPOSE, PostFailed, PromptDelivery, PromptService
 from bot.prompt_status import status_embed, status_fields
@@ -116,6 +123,14 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
     async def _forget_guild(self, guild_id: int) -> int:
         self.service.forget_guild(guild_id)  # its threads count toward nothing any more
         return await self.bot.store.forget_prompt_guild(guild_id)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # The review's Edit form is handled here by its custom id, not by an in-memory Modal,
+        # so a form opened before a restart still submits (bot/prompt_review.py).
+        if is_edit_form(interaction):
+            async with reporting_errors(interaction, where="prompt edit form"):
+                await handle_edit_form(interaction)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpers import KEY, footer, prompt_posts, refused, text_of
+from helpers import EPHEMERAL, KEY, footer, prompt_posts, refused, text_of
 
 from bot.harness import ManualClock, SampleServer, running_kindred
+from bot.prompt_review import GONE
 from bot.standin import StandIn
 
 
@@ -102,11 +103,12 @@ async def test_edit_and_reject(kindred: object, standin: StandIn, server: Sample
     assert message is not None
     (sid,) = {c["custom_id"].split(":")[2] for r in message["components"] for c in r["components"]}
     opened = await standin.click(server.admin, message, f"prompt:review:{sid}:edit")
-    assert (await opened.response())["type"] == 9
+    form = await opened.response()
+    assert form["type"] == 9 and form["data"]["custom_id"] == f"prompt:edit-form:{sid}"
     submitted = await standin.submit_modal(
         server.admin,
         server.general,
-        f"prompt:edit:{sid}",
+        f"prompt:edit-form:{sid}",
         {"text": "What song calms you down, and why?", "category": "support"},
         message=message,
     )
@@ -115,6 +117,16 @@ async def test_edit_and_reject(kindred: object, standin: StandIn, server: Sample
     message = submitted.original() or message
     gone = await standin.click(server.admin, message, f"prompt:review:{sid}:reject")
     assert "No suggestions are waiting" in text_of(await gone.response())
+
+    # A tampered client sends ids the bot never made: a polite private answer, nothing changes.
+    stored = standin.find_message(message)
+    assert stored is not None
+    for forged in (f"prompt:review:{'9' * 20}:approve-light", "prompt:review:424242:approve-deep"):
+        button = {"type": 2, "style": 1, "label": "Approve", "custom_id": forged}
+        stored["components"] = [{"type": 1, "components": [button]}]
+        answer = await (await standin.click(server.admin, stored, forged)).response()
+        assert answer["data"]["flags"] & EPHEMERAL
+        assert answer["data"]["content"] == GONE
 
 
 async def test_lively_threads_move_the_depth_and_quiet_ones_bring_it_back(
