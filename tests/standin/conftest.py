@@ -9,7 +9,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.standin import StandIn
+from bot.standin import Channel, Guild, Member, StandIn
 
 
 class ParseWarnings(logging.Handler):
@@ -51,3 +51,19 @@ def _make_bot(*, message_content: bool = True) -> commands.Bot:
 def make_bot() -> Callable[..., commands.Bot]:
     """Builds a small plain discord.py bot (not Kindred) with default intents."""
     return _make_bot
+
+
+@pytest.fixture
+def guild(standin: StandIn) -> Guild:
+    """A guild the bot is in, with its owner."""
+    return standin.add_guild("Sample")
+
+
+@pytest.fixture
+def general(guild: Guild) -> Channel:
+    return guild.add_text_channel("general")
+
+
+@pytest.fixture
+def alice(guild: Guild) -> Member:
+    return guild.add_member("alice")

@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.standin import StandIn
+from bot.standin import Guild, StandIn
 
 SEND_MESSAGES_IN_THREADS = 1 << 38
 
@@ -81,9 +81,8 @@ async def test_edit_delete_history_reactions_and_pins(
 
 
 async def test_posting_in_thread_needs_send_in_threads(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], guild: Guild
 ) -> None:
-    guild = standin.add_guild("Sample")
     general = guild.add_text_channel(
         "general", overwrites=[{"id": guild.id, "type": 0, "deny": SEND_MESSAGES_IN_THREADS}]
     )

@@ -11,7 +11,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.standin import StandIn
+from bot.standin import Channel, Guild, Member, StandIn
 
 
 class MoodView(discord.ui.View):
@@ -31,8 +31,8 @@ async def test_button_in_a_dm(
     standin: StandIn,
     make_bot: Callable[..., commands.Bot],
     discord_warnings: list[logging.LogRecord],
+    guild: Guild,
 ) -> None:
-    guild = standin.add_guild("Sample")
     alice = guild.add_member("alice")
     bot = make_bot()
     seen: dict[str, Any] = {}
@@ -69,11 +69,11 @@ async def test_slash_command_in_a_dm(
 
 
 async def test_autocomplete_returns_choices(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     zones = ["Europe/Paris", "Europe/Berlin", "America/New_York"]
 
@@ -98,11 +98,11 @@ async def test_autocomplete_returns_choices(
 
 
 async def test_followup_before_any_callback_is_refused(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     seen: dict[str, Any] = {}
 
@@ -124,10 +124,8 @@ async def test_followup_before_any_callback_is_refused(
 
 
 async def test_global_rate_limit_paces_requests(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     bot = make_bot()
     async with standin.running(bot):
         channel = bot.get_channel(general.id)

@@ -9,7 +9,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.standin import StandIn
+from bot.standin import Channel, Member, StandIn
 
 
 def collect_messages(bot: commands.Bot) -> list[discord.Message]:
@@ -23,11 +23,11 @@ def collect_messages(bot: commands.Bot) -> list[discord.Message]:
 
 
 async def test_posts_and_dms_reach_the_bot(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     received = collect_messages(bot)
     async with standin.running(bot):
@@ -75,11 +75,11 @@ async def test_asking_for_message_content_without_it_closes_4014(
 
 
 async def test_gateway_drop_then_resume_replays_missed_events(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     received = collect_messages(bot)
     resumed = asyncio.Event()
@@ -141,11 +141,11 @@ def _text_params(text: str) -> discord.http.MultipartParameters:
 
 
 async def test_invalidated_session_identifies_again_and_reconnect_resumes(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     readies: list[int] = []
     received = collect_messages(bot)

@@ -11,7 +11,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.standin import StandIn
+from bot.standin import Channel, Guild, Member, StandIn
 
 MANAGE_GUILD = 1 << 5
 
@@ -98,9 +98,9 @@ async def test_slash_answered_within_deadline_with_followup(
     standin: StandIn,
     make_bot: Callable[..., commands.Bot],
     discord_warnings: list[logging.LogRecord],
+    guild: Guild,
+    general: Channel,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     admins = guild.add_role("Admins", permissions=MANAGE_GUILD)
     alice = guild.add_member("alice", roles=[admins])
     bot = make_bot()
@@ -130,11 +130,11 @@ async def test_slash_answered_within_deadline_with_followup(
 
 
 async def test_answer_after_deadline_is_unknown_interaction(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     seen: dict[str, Any] = {}
     add_commands(bot, seen)
@@ -151,11 +151,11 @@ async def test_answer_after_deadline_is_unknown_interaction(
 
 
 async def test_defer_then_edit_and_second_callback_refused(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     seen: dict[str, Any] = {}
     add_commands(bot, seen)
@@ -173,11 +173,11 @@ async def test_defer_then_edit_and_second_callback_refused(
 
 
 async def test_second_callback_is_40060(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     seen: dict[str, Any] = {}
 
@@ -204,10 +204,8 @@ async def test_second_callback_is_40060(
 
 
 async def test_role_option_is_resolved(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], guild: Guild, general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     helpers = guild.add_role("Helpers", mentionable=True)
     alice = guild.add_member("alice")
     bot = make_bot()
@@ -220,10 +218,12 @@ async def test_role_option_is_resolved(
     assert seen["role"].id == helpers.id
 
 
-async def test_modal_round_trip(standin: StandIn, make_bot: Callable[..., commands.Bot]) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
+async def test_modal_round_trip(
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
+) -> None:
     bot = make_bot()
     seen: dict[str, Any] = {}
     add_commands(bot, seen)
@@ -241,11 +241,11 @@ async def test_modal_round_trip(standin: StandIn, make_bot: Callable[..., comman
 
 
 async def test_button_click_updates_message(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn,
+    make_bot: Callable[..., commands.Bot],
+    general: Channel,
+    alice: Member,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
-    alice = guild.add_member("alice")
     bot = make_bot()
     seen: dict[str, Any] = {}
     add_commands(bot, seen)
@@ -274,10 +274,8 @@ async def test_button_click_updates_message(
 
 
 async def test_interaction_payload_and_command_visibility(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], guild: Guild, general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     admins = guild.add_role("Admins", permissions=MANAGE_GUILD)
     admin = guild.add_member("admin", roles=[admins])
     alice = guild.add_member("alice")

@@ -10,16 +10,16 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.standin import StandIn
+from bot.standin import Channel, Guild, StandIn
 
 
 async def test_login_receives_ready_and_every_guild(
     standin: StandIn,
     make_bot: Callable[..., commands.Bot],
     discord_warnings: list[logging.LogRecord],
+    guild: Guild,
+    general: Channel,
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     helpers = guild.add_role("Helpers", mentionable=True)
     alice = guild.add_member("alice", roles=[helpers])
     second = standin.add_guild("Second")
@@ -44,9 +44,8 @@ async def test_login_receives_ready_and_every_guild(
 
 
 async def test_command_sync_is_recorded(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], guild: Guild
 ) -> None:
-    guild = standin.add_guild("Sample")
     bot = make_bot()
 
     @app_commands.command(name="ping", description="Answer pong")

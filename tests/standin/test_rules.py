@@ -9,7 +9,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.standin import StandIn
+from bot.standin import Channel, Guild, StandIn
 
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
@@ -19,9 +19,8 @@ SEND_MESSAGES_IN_THREADS = 1 << 38
 
 
 async def test_dm_to_member_with_closed_dms_is_50007(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], guild: Guild
 ) -> None:
-    guild = standin.add_guild("Sample")
     closed = guild.add_member("closed", dms_open=False)
     open_ = guild.add_member("open")
     bot = make_bot()
@@ -37,10 +36,8 @@ async def test_dm_to_member_with_closed_dms_is_50007(
 
 
 async def test_rate_limit_429_is_retried_by_discord_py(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     bot = make_bot()
     async with standin.running(bot):
         standin.fail_next("POST", rf"^/channels/{general.id}/messages$", retry_after=0.05)
@@ -53,10 +50,8 @@ async def test_rate_limit_429_is_retried_by_discord_py(
 
 
 async def test_global_rate_limit_blocks_then_recovers(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     bot = make_bot()
     async with standin.running(bot):
         standin.fail_next("GET", r"^/channels/\d+$", retry_after=0.05, global_=True)
@@ -67,10 +62,8 @@ async def test_global_rate_limit_blocks_then_recovers(
 
 
 async def test_over_long_message_is_50035(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     bot = make_bot()
     async with standin.running(bot):
         channel = bot.get_channel(general.id)
@@ -124,10 +117,8 @@ async def test_missing_permissions_is_50013(
 
 
 async def test_thread_creation_needs_permission_and_dispatches(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], guild: Guild, general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     locked = guild.add_text_channel(
         "no-threads", overwrites=[{"id": guild.id, "type": 0, "deny": CREATE_PUBLIC_THREADS}]
     )
@@ -156,10 +147,8 @@ async def test_thread_creation_needs_permission_and_dispatches(
 
 
 async def test_nonce_with_enforce_returns_the_earlier_message(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     bot = make_bot()
     async with standin.running(bot):
         channel = bot.get_channel(general.id)
@@ -176,10 +165,8 @@ async def test_nonce_with_enforce_returns_the_earlier_message(
 
 
 async def test_attachments_are_recorded(
-    standin: StandIn, make_bot: Callable[..., commands.Bot]
+    standin: StandIn, make_bot: Callable[..., commands.Bot], general: Channel
 ) -> None:
-    guild = standin.add_guild("Sample")
-    general = guild.add_text_channel("general")
     bot = make_bot()
     async with standin.running(bot):
         channel = bot.get_channel(general.id)
