@@ -28,9 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.library import default_prompts_path, load_library
-from bot.listening_detect import DetectionConfig, detect_share
-from bot.listening_tracker import ListeningTracker
+from bot.core.library import default_prompts_path, load_library
+from bot.listening.detector import DetectionConfig, detect_share
+from bot.listening.tracker import ListeningTracker
 
 EVAL_PATH = Path(__file__).resolve().parents[1] / "tests" / "data" / "listening_eval.yaml"
 CATEGORIES = ("fixing", "minimizing", "hijacking", "pile_on")

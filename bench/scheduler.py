@@ -31,8 +31,13 @@ from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.schedule_rules import Rule, next_due_after
-from bot.scheduler import Delivered, DeliveryResult, DueJob, Engine
+from bot.schedule.engine import (
+    Delivered,
+    DeliveryResult,
+    DueJob,
+    Engine,
+)
+from bot.schedule.rules import Rule, next_due_after
 from bot.store import DB_FILENAME, Store
 from bot.store.schedule_rows import ts
 

@@ -15,11 +15,19 @@ from urllib.parse import urlsplit
 import discord
 import yarl
 
-from .app import quiet_voice_warnings
-from .config import ConfigError, Settings, load_settings
-from .library import LibraryError, load_library
-from .sealing import KeyChangedError, Sealer, SealingError, load_key, verify_key
-from .store import Store, StoreError
+from bot.app import KindredBot, quiet_voice_warnings
+from bot.core.library import LibraryError, load_library
+from bot.core.sealing import (
+    KeyChangedError,
+    Sealer,
+    SealingError,
+    load_key,
+    verify_key,
+)
+from bot.core.settings import ConfigError, Settings, load_settings
+from bot.health import check_database
+from bot.invite import explain, invite_url
+from bot.store import Store, StoreError
 
 log = logging.getLogger("bot")
 
@@ -75,8 +83,6 @@ async def open_core(settings: Settings, *, accept_new_key: bool) -> tuple[Store,
 
 
 async def run_bot(settings: Settings, *, accept_new_key: bool) -> int:
-    from .app import KindredBot
-
     if not settings.discord_token:
         raise CliError("DISCORD_TOKEN is not set: put the bot token in the environment or .env")
     library = load_library(settings.prompts_path)
@@ -122,8 +128,6 @@ async def run_check(settings: Settings, *, db: bool) -> int:
     )
     if not db:
         return 0
-    from .health import check_database
-
     problems = await check_database(settings)
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
@@ -170,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     accept_new_key = bool(getattr(args, "accept_new_key", False))
     try:
         if command == "demo":
-            from .demo import run_demo
+            # The demo's stand-in (an aiohttp server) is only imported when it runs.
+            from bot.demo import run_demo
 
             asyncio.run(run_demo(verbose=args.verbose))
             return 0
@@ -183,8 +188,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "backup":
             return asyncio.run(run_backup(settings, args.path))
         if command == "invite-url":
-            from .invite import explain, invite_url
-
             if settings.application_id is None:
                 raise CliError("set DISCORD_APPLICATION_ID (or DISCORD_TOKEN) to build the link")
             print(invite_url(settings.application_id))

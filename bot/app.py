@@ -14,16 +14,17 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from . import log_privacy
-from .clock import Clock, utc_now
-from .config import Settings
-from .errors import KindredTree
-from .library import Library
-from .privacy import DataArea, PrivacyRegistry
-from .safety import CrisisDetector
-from .scheduler import Engine
-from .sealing import KeyCheck, Sealer
-from .store import Store
+from bot.core import log_privacy
+from bot.core.bridges import CheckinHomes, ReplyListener, RequestOpener, ThreadStyles
+from bot.core.clock import Clock, utc_now
+from bot.core.crisis import CrisisDetector
+from bot.core.errors import KindredTree
+from bot.core.library import Library
+from bot.core.privacy import DataArea, PrivacyRegistry
+from bot.core.sealing import KeyCheck, Sealer
+from bot.core.settings import Settings
+from bot.schedule.engine import Engine
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ def discover_cogs() -> tuple[str, ...]:
 
 
 COGS: tuple[str, ...] = discover_cogs()
+# The cogs that offer something to other features (their class names, as discord.py keys them).
+SUPPORT_COG = "SupportCog"
+CHECKINS_COG = "CheckinsCog"
+LISTENING_COG = "ListeningCog"
 COMMAND_HASH_KEY = "command_set_hash"
 StatusSource = Callable[[int], Awaitable[list[tuple[str, str]]]]
 MemberNotice = Callable[[int], Awaitable[str | None]]
@@ -177,6 +182,28 @@ class KindredBot(commands.Bot):
             return await store.delete_schedules_for_guild(guild_id)
 
         self.privacy.register(DataArea("schedules", export_member, forget_member, forget_guild))
+
+    # -- what features offer each other (bot/core/bridges.py) ---------------------
+
+    @property
+    def request_opener(self) -> RequestOpener | None:
+        cog = self.get_cog(SUPPORT_COG)
+        return cog if isinstance(cog, RequestOpener) else None
+
+    @property
+    def thread_styles(self) -> ThreadStyles | None:
+        cog = self.get_cog(SUPPORT_COG)
+        return cog if isinstance(cog, ThreadStyles) else None
+
+    @property
+    def checkin_homes(self) -> CheckinHomes | None:
+        cog = self.get_cog(CHECKINS_COG)
+        return cog if isinstance(cog, CheckinHomes) else None
+
+    @property
+    def reply_listener(self) -> ReplyListener | None:
+        cog = self.get_cog(LISTENING_COG)
+        return cog if isinstance(cog, ReplyListener) else None
 
     # -- status ---------------------------------------------------------------
 

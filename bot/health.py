@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .config import Settings
-from .sealing import KEY_FINGERPRINT_META, Sealer, SealingError, load_key
-from .store import Store, StoreError
+from bot.core.sealing import (
+    KEY_FINGERPRINT_META,
+    Sealer,
+    SealingError,
+    load_key,
+)
+from bot.core.settings import Settings
+from bot.store import Store, StoreError
 
 
 async def check_database(settings: Settings) -> list[str]:

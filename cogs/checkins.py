@@ -12,14 +12,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import checkin_text as text
-from bot.checkin_delivery import KIND, CheckinHandler, DmsClosed, send_checkin
-from bot.checkin_views import DYNAMIC_ITEMS, handle_note_submit, is_note_submit
-from bot.errors import UserFacingError, reporting_errors
-from bot.privacy import DataArea
-from bot.schedule_rules import Rule, local_date_for, parse_days, parse_time, parse_timezone
-from bot.sealing import SealingError
-from bot.timezones import timezone_autocomplete
+from bot.checkins import texts as text
+from bot.checkins.delivery import (
+    KIND,
+    CheckinHandler,
+    DmsClosed,
+    send_checkin,
+)
+from bot.checkins.views import DYNAMIC_ITEMS, handle_note_submit, is_note_submit
+from bot.core.errors import UserFacingError, reporting_errors
+from bot.core.privacy import DataArea
+from bot.core.sealing import SealingError
+from bot.core.timezones import timezone_autocomplete
+from bot.schedule.rules import (
+    Rule,
+    local_date_for,
+    parse_days,
+    parse_time,
+    parse_timezone,
+)
 
 if TYPE_CHECKING:
     from bot.app import KindredBot

@@ -6,15 +6,16 @@ import io
 import json
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_only, manage_server_only, require_manage_server
-from bot.clock import relative
-from bot.errors import UserFacingError, reporting_errors
+from bot.core.buttons import KindredButton, make_button
+from bot.core.checks import guild_only, manage_server_only, require_manage_server
+from bot.core.clock import relative
+from bot.core.errors import UserFacingError
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -62,36 +63,26 @@ def _stored_items(value: Any) -> int:
 
 
 class ForgetServerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    KindredButton,
     template=r"kindred:forget-server:(?P<guild_id>[0-9]{1,20})",
 ):
     """The confirm button of /kindred forget-server; works after a restart too."""
 
     def __init__(self, guild_id: int) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Delete all of this server's Kindred data",
+            make_button(
+                f"kindred:forget-server:{guild_id}",
+                "Delete all of this server's Kindred data",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"kindred:forget-server:{guild_id}",
             )
         )
         self.guild_id = guild_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ForgetServerButton:
+    def from_match(cls, match: re.Match[str]) -> Self:
         return cls(int(match["guild_id"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        async with reporting_errors(interaction, where="forget-server button"):
-            await self._confirm(interaction)
-
-    async def _confirm(self, interaction: discord.Interaction[Any]) -> None:
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id != self.guild_id:
             await interaction.response.send_message(
                 "This button belongs to another server.", ephemeral=True

@@ -19,23 +19,29 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import manage_server_only
-from bot.errors import UserFacingError
-from bot.listening_cog_delivery import (
+from bot.core.checks import manage_server_only
+from bot.core.errors import UserFacingError
+from bot.core.privacy import DataArea
+from bot.core.timezones import timezone_autocomplete
+from bot.listening.delivery import (
     WEEKLY_TIP_KIND,
     NudgeSender,
     WeeklyTipHandler,
     tip_embed,
 )
-from bot.listening_cog_threads import SUPPORT_SHARER, SupportThreads
-from bot.listening_detect import DetectionConfig
-from bot.listening_nudges import Limits, NudgeTexts, missing_post_permissions
-from bot.listening_threads import read_thread_post
-from bot.listening_tracker import ListeningTracker
-from bot.privacy import DataArea
-from bot.schedule_rules import DAY_FULL_NAMES, Rule, parse_days, parse_time, parse_timezone
+from bot.listening.detector import DetectionConfig
+from bot.listening.handoff import SUPPORT_SHARER, SupportThreads
+from bot.listening.nudges import Limits, NudgeTexts, missing_post_permissions
+from bot.listening.threads import read_thread_post
+from bot.listening.tracker import ListeningTracker
+from bot.schedule.rules import (
+    DAY_FULL_NAMES,
+    Rule,
+    parse_days,
+    parse_time,
+    parse_timezone,
+)
 from bot.store.listening import MARKER_RETENTION
-from bot.timezones import timezone_autocomplete
 
 if TYPE_CHECKING:
     from bot.app import KindredBot

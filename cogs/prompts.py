@@ -11,13 +11,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_only, manage_messages_only, manage_server_only
-from bot.clock import relative
-from bot.errors import UserFacingError, reporting_errors
-from bot.library import CATEGORIES, DEPTHS, PROMPT_MAX
-from bot.privacy import DataArea
-from bot.prompt_posting import days_label, local_when, missing_permissions
-from bot.prompt_review import (
+from bot.core.checks import guild_only, manage_messages_only, manage_server_only
+from bot.core.clock import relative
+from bot.core.errors import UserFacingError, reporting_errors
+from bot.core.library import CATEGORIES, DEPTHS, PROMPT_MAX
+from bot.core.privacy import DataArea
+from bot.core.timezones import timezone_autocomplete
+from bot.prompts.posting import days_label, local_when, missing_permissions
+from bot.prompts.review import (
     SUGGESTION_MIN,
     ReviewButton,
     clean_suggestion,
@@ -25,11 +26,21 @@ from bot.prompt_review import (
     is_edit_form,
     review_card,
 )
-from bot.prompt_selection import LadderRule
-from bot.prompt_service import KIND, REPLIER_PURPOSE, PostFailed, PromptDelivery, PromptService
-from bot.prompt_status import status_embed, status_fields
-from bot.schedule_rules import Rule, parse_days, parse_time, parse_timezone
-from bot.timezones import timezone_autocomplete
+from bot.prompts.selection import LadderRule
+from bot.prompts.service import (
+    KIND,
+    REPLIER_PURPOSE,
+    PostFailed,
+    PromptDelivery,
+    PromptService,
+)
+from bot.prompts.status import status_embed, status_fields
+from bot.schedule.rules import (
+    Rule,
+    parse_days,
+    parse_time,
+    parse_timezone,
+)
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -127,7 +138,7 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         # The review's Edit form is handled here by its custom id, not by an in-memory Modal,
-        # so a form opened before a restart still submits (bot/prompt_review.py).
+        # so a form opened before a restart still submits (bot/prompts/review.py).
         if is_edit_form(interaction):
             async with reporting_errors(interaction, where="prompt edit form"):
                 await handle_edit_form(interaction)

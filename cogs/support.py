@@ -11,16 +11,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_only, manage_messages_only, manage_server_only
-from bot.errors import UserFacingError, reporting_errors
-from bot.privacy import DataArea
-from bot.sealing import SealingError
+from bot.core.checks import guild_only, manage_messages_only, manage_server_only
+from bot.core.errors import UserFacingError, reporting_errors
+from bot.core.privacy import DataArea
+from bot.core.sealing import SealingError
 from bot.store.support import SupportRequest
-from bot.support_base import RATE_WINDOW, NotInServer
-from bot.support_forms import handle_support_form, is_support_form
-from bot.support_names import STYLES, handle_of, request_link_id
-from bot.support_relay import SEAL_PENDING, SupportService
-from bot.support_views import DYNAMIC_ITEMS, RequestModal, open_form
+from bot.support.forms import handle_support_form, is_support_form
+from bot.support.lifecycle import RATE_WINDOW, NotInServer
+from bot.support.names import STYLES, handle_of, request_link_id
+from bot.support.service import SEAL_PENDING, SupportService
+from bot.support.views import DYNAMIC_ITEMS, RequestModal, open_form
 
 if TYPE_CHECKING:
     from bot.app import KindredBot

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import KindredBot
-from bot.harness import SampleServer, build_sample_server, running_kindred
+from bot.demo.harness import SampleServer, build_sample_server, running_kindred
 from bot.standin import StandIn
 from bot.store import Store
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import LibraryError, default_prompts_path, load_library
+from bot.core.library import LibraryError, default_prompts_path, load_library
 
 SHIPPED = default_prompts_path()
 SHIPPED_TEXT = SHIPPED.read_text(encoding="utf-8")

@@ -7,13 +7,13 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
-from bot.schedule_rules import Rule, nonce_for
-from bot.scheduler import (
+from bot.schedule.engine import (
     Delivered,
     DeliveryResult,
     DueJob,
     Engine,
 )
+from bot.schedule.rules import Rule, nonce_for
 from bot.store import Store
 from bot.store.schedule import Claim, Schedule
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.checkin_text import footer_for, history_embed, question_for
-from bot.checkin_trend import (
+from bot.checkins.texts import footer_for, history_embed, question_for
+from bot.checkins.trend import (
     Streaks,
     WeekAverage,
     answer_streaks,
@@ -18,7 +18,7 @@ from bot.checkin_trend import (
     two_low_in_a_row,
     weekly_averages,
 )
-from bot.checkin_views import parse_id, parse_mood
+from bot.checkins.views import parse_id, parse_mood
 from bot.store.checkins import CheckinDelivery
 
 BERLIN = ZoneInfo("Europe/Berlin")

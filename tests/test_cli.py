@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SETTINGS
-from bot.harness import build_sample_server
-from bot.library import default_prompts_path
+from bot.core.library import default_prompts_path
+from bot.core.settings import SETTINGS
+from bot.demo.harness import build_sample_server
 from bot.standin import StandIn
 
 EPHEMERAL = 1 << 6
@@ -170,7 +170,7 @@ def test_backup_writes_a_consistent_copy_and_check_db_verifies(tmp_path: Path) -
     key = "a2luZHJlZC10ZXN0LWtleS0wMTIzNDU2Nzg5MDEyMzQ="
     # Create the database and the key fingerprint the way a first start does.
     from bot.__main__ import open_core
-    from bot.config import load_settings
+    from bot.core.settings import load_settings
 
     settings = load_settings(
         _env(tmp_path, KINDRED_SECRET_KEY=key), env_file=None, require_token=False

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import (
+from bot.core.library import default_prompts_path
+from bot.core.settings import (
     SETTINGS,
     ConfigError,
     Settings,
     application_id_from_token,
     load_settings,
 )
-from bot.library import default_prompts_path
 
 APP_ID = 123456789012345678
 TOKEN = base64.b64encode(str(APP_ID).encode()).decode().rstrip("=") + ".GhIjKl.abcdefghijklmnop"

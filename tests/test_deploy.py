@@ -10,7 +10,7 @@ import dockerfile
 import pytest
 import yaml
 
-from bot.config import SETTINGS
+from bot.core.settings import SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"

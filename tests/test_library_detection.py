@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from library_helpers import SHIPPED, SHIPPED_TEXT, line_at, load_error
 
-from bot.library import (
+from bot.core.library import (
     DETECTION_LISTS,
     DETECTION_THRESHOLDS,
     Library,

@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import WeightedPhrases, default_prompts_path, load_library
-from bot.listening_detect import (
+from bot.core.library import WeightedPhrases, default_prompts_path, load_library
+from bot.core.text import (
+    PhraseSet,
+    PhraseSyntaxError,
+    compile_phrase,
+    split_clauses,
+)
+from bot.listening.detector import (
     DetectionConfig,
     asks_for_advice,
     classify_reply,
@@ -20,7 +26,6 @@ from bot.listening_detect import (
     detect_share,
     is_good_news,
 )
-from bot.listening_phrases import PhraseSet, PhraseSyntaxError, compile_phrase, split_clauses
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.listening_detect import DetectionConfig
+from bot.listening.detector import DetectionConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 

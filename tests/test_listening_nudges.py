@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import discord
 import pytest
 
-from bot.config import load_settings
-from bot.library import load_library
-from bot.listening_nudges import (
+from bot.core.library import load_library
+from bot.core.settings import load_settings
+from bot.listening.nudges import (
     CHANNEL_GAP,
     MEMBER_GAP,
     Limits,

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.listening_threads import (
+from bot.listening.threads import (
     Answer,
     ReplyAttributions,
     ThreadPost,
     form_value,
     read_thread_post,
 )
-from bot.support_names import quote
+from bot.support.names import quote
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 THREAD = 111

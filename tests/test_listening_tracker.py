@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import listening_tracker
-from bot.library import default_prompts_path, load_library
-from bot.listening_detect import DetectionConfig
-from bot.listening_tracker import ListeningTracker, Nudge
+from bot.core.library import default_prompts_path, load_library
+from bot.listening import tracker as listening_tracker
+from bot.listening.detector import DetectionConfig
+from bot.listening.tracker import ListeningTracker, Nudge
 
 T0 = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 CHANNEL = 10

@@ -7,8 +7,14 @@ from collections import Counter
 
 import pytest
 
-from bot.library import CATEGORIES, DEPTHS, Library, default_prompts_path, load_library
-from bot.safety import CrisisDetector
+from bot.core.crisis import CrisisDetector
+from bot.core.library import (
+    CATEGORIES,
+    DEPTHS,
+    Library,
+    default_prompts_path,
+    load_library,
+)
 
 MIN_PROMPTS = 180
 MIN_PER_CELL = 15

@@ -9,8 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot.library import CATEGORIES, DEPTHS, Prompt, default_prompts_path, load_library
-from bot.prompt_selection import (
+from bot.core.library import (
+    CATEGORIES,
+    DEPTHS,
+    Prompt,
+    default_prompts_path,
+    load_library,
+)
+from bot.prompts.selection import (
     DEPTH_ORDER,
     FALLBACK_THREAD_NAME,
     Engagement,

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from bot.library import default_prompts_path, load_library
-from bot.safety import CrisisDetector, normalize_for_matching
+from bot.core.crisis import CrisisDetector
+from bot.core.library import default_prompts_path, load_library
+from bot.core.text import normalize_for_matching
 
 
 @pytest.fixture(scope="module")

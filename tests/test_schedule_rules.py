@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.schedule_rules import (
+from bot.schedule.rules import (
     Rule,
     in_quiet_hours,
     local_date_for,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.schedule_rules import Rule, nonce_for
+from bot.schedule.rules import Rule, nonce_for
 from bot.store import Store
 from bot.store.schedule import CHUNK, Advance, Claim, Settlement
 

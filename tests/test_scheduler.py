@@ -21,8 +21,7 @@ from scheduler_fakes import (
     save,
 )
 
-from bot.schedule_rules import Rule, nonce_for
-from bot.scheduler import (
+from bot.schedule.engine import (
     Delivered,
     DeliveryResult,
     DueJob,
@@ -30,6 +29,7 @@ from bot.scheduler import (
     Failed,
     Skipped,
 )
+from bot.schedule.rules import Rule, nonce_for
 from bot.store import Store
 from bot.store.schedule import Settlement
 

@@ -16,11 +16,8 @@ from scheduler_fakes import (
     save,
 )
 
-from bot.schedule_rules import Rule, nonce_for
-from bot.scheduler import (
-    DeliveryResult,
-    DueJob,
-)
+from bot.schedule.engine import DeliveryResult, DueJob
+from bot.schedule.rules import Rule, nonce_for
 from bot.store import Store
 
 

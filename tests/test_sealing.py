@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sealing import (
+from bot.core.sealing import (
     KEY_FILENAME,
     KEY_FINGERPRINT_META,
     KeyChangedError,

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot import log_privacy
+from bot.core import log_privacy
 
 
 @pytest.fixture(autouse=True)

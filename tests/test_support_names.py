@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sealing import Sealer
-from bot.support_names import (
-    ADJECTIVES,
-    ANIMALS,
+from bot.core.pseudonyms import ADJECTIVES, ANIMALS
+from bot.core.sealing import Sealer
+from bot.support.names import (
     handle_of,
     make_pseudonym,
     pseudonym_from_hash,

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.timezones import MAX_CHOICES, POPULAR, all_timezones, matching_timezones
+from bot.core.timezones import (
+    MAX_CHOICES,
+    POPULAR,
+    all_timezones,
+    matching_timezones,
+)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.settings import DB_FILENAME
+
 from .checkins import CheckinStore
-from .core import DB_FILENAME, CoreStore, StoreError
+from .core import CoreStore, StoreError
 from .listening import ListeningStore
 from .prompt_suggestions import PromptSuggestionStore
 from .prompts import PromptStore

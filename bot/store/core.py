@@ -14,8 +14,6 @@ from .migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
-DB_FILENAME = "kindred.db"
-
 
 class StoreError(RuntimeError):
     """The database cannot be used (newer schema, unreadable file)."""

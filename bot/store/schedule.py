@@ -15,7 +15,8 @@ from typing import Any
 
 import aiosqlite
 
-from ..schedule_rules import Rule
+from bot.core.recurrence import Rule
+
 from .schedule_rows import (
     CHUNK,
     LEDGER_COLUMNS,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from ..schedule_rules import Rule
+from bot.core.recurrence import Rule
 
 # Rows per statement: keeps bound parameters far below SQLite's 32,766 limit.
 CHUNK = 400

@@ -9,7 +9,7 @@ import pytest
 from helpers import KEY
 
 from bot.app import KindredBot
-from bot.harness import ManualClock, SampleServer, running_kindred
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.harness import SampleServer
+from bot.demo.harness import SampleServer
 from bot.standin import StandIn
 
 EPHEMERAL = 1 << 6

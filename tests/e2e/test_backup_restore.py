@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import KEY, prompt_posts
 
-from bot.harness import ManualClock, SampleServer, running_kindred
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn
 
 REPO = Path(__file__).resolve().parents[2]

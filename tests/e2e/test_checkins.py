@@ -10,10 +10,10 @@ import pytest
 from helpers import EPHEMERAL, KEY, footer, ids, text_of
 
 from bot.app import KindredBot
-from bot.checkin_delivery import CheckinHandler
-from bot.harness import ManualClock, SampleServer, running_kindred
-from bot.schedule_jobs import DueJob
-from bot.schedule_rules import Rule, local_date_for
+from bot.checkins.delivery import CheckinHandler
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
+from bot.schedule.jobs import DueJob
+from bot.schedule.rules import Rule, local_date_for
 from bot.standin import StandIn
 
 # Saturday 7 March 2026, 12:00 UTC: New York springs forward the next night (02:00 → 03:00).

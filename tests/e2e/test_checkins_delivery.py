@@ -13,8 +13,8 @@ import pytest
 from helpers import ids
 
 from bot.app import KindredBot
-from bot.checkin_delivery import send_checkin
-from bot.harness import ManualClock, SampleServer
+from bot.checkins.delivery import send_checkin
+from bot.demo.harness import ManualClock, SampleServer
 
 DAY = date(2026, 3, 7)
 

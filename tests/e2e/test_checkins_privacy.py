@@ -12,7 +12,7 @@ import pytest
 from helpers import EPHEMERAL, ids
 
 from bot.app import KindredBot
-from bot.harness import ManualClock, SampleServer
+from bot.demo.harness import ManualClock, SampleServer
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NOTE = "Quietly proud of finishing the quilt for my grandmother"

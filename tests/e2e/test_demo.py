@@ -1,6 +1,6 @@
 """The demo, run once for the module: each feature's scene shows what members would see.
 
-Every scene module in ``bot/demo_scenes/`` is discovered by the demo; the last test checks that
+Every scene module in ``bot/demo/scenes/`` is discovered by the demo; the last test checks that
 every title a scene announces reaches the transcript, so a new scene is covered by default.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import bot.demo
-from bot import demo_scenes
-from bot.demo_scenes import listening
+from bot.demo import scenes as demo_scenes
+from bot.demo.scenes import listening
 
 
 @pytest.fixture(scope="module")

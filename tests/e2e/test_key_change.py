@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import bot_said, open_request, prompt_posts, setup_support
 
-from bot.harness import ManualClock, SampleServer, running_kindred
-from bot.sealing import KeyChangedError, Sealer, verify_key
+from bot.core.sealing import KeyChangedError, Sealer, verify_key
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn
 from bot.store import Store
 

@@ -10,7 +10,7 @@ import pytest
 from helpers import EPHEMERAL, text_of
 
 from bot.app import KindredBot
-from bot.harness import SampleServer, running_kindred
+from bot.demo.harness import SampleServer, running_kindred
 from bot.standin import StandIn
 
 
@@ -151,7 +151,7 @@ async def test_unexpected_error_gets_an_apology_and_the_bot_keeps_serving(
 
 async def test_without_message_content_the_bot_starts_degraded(tmp_path: Path) -> None:
     async with StandIn(message_content=False) as standin:
-        from bot.harness import build_sample_server
+        from bot.demo.harness import build_sample_server
 
         server = build_sample_server(standin)
         async with running_kindred(standin, tmp_path / "data", key=b"k" * 32) as bot:

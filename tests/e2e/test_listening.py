@@ -11,7 +11,7 @@ import pytest
 from discord.ext import commands
 
 from bot.app import KindredBot
-from bot.harness import ManualClock, SampleServer, running_kindred
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn
 
 SHARE = "I've been really struggling since I lost my job last week. I feel so anxious all the time"

@@ -12,8 +12,13 @@ import pytest
 from helpers import EPHEMERAL, text_of
 
 from bot.app import KindredBot
-from bot.harness import ManualClock, SampleServer, build_sample_server, running_kindred
-from bot.listening_cog_delivery import WEEKLY_TIP_KIND
+from bot.demo.harness import (
+    ManualClock,
+    SampleServer,
+    build_sample_server,
+    running_kindred,
+)
+from bot.listening.delivery import WEEKLY_TIP_KIND
 from bot.standin import StandIn
 
 SHARE = "I've been really struggling since I lost my job last week. I feel so anxious all the time"
@@ -107,7 +112,7 @@ async def test_weekly_tip_posts_once_on_its_day_and_can_be_turned_off(
         # the engine's recovery recognises the tip in history (no nonces there)
         handler: Any = bot.engine._handlers[WEEKLY_TIP_KIND]
         entry = (await bot.store.ledger_for_schedule(schedule.id))[0]
-        from bot.schedule_jobs import DueJob
+        from bot.schedule.jobs import DueJob
 
         job = DueJob(schedule, entry.local_date, entry.due_at, entry.nonce, False)
         assert await handler.already_delivered(job)

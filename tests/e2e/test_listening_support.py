@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.app import KindredBot
-from bot.harness import ManualClock, SampleServer, running_kindred
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn
 
 REQUEST = "I've been feeling really low and alone lately, work is crushing me and I can't sleep"

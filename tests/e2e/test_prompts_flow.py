@@ -7,8 +7,8 @@ from pathlib import Path
 
 from helpers import EPHEMERAL, KEY, footer, prompt_posts, refused, text_of
 
-from bot.harness import ManualClock, SampleServer, running_kindred
-from bot.prompt_review import GONE
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
+from bot.prompts.review import GONE
 from bot.standin import StandIn
 
 

@@ -14,7 +14,12 @@ import pytest
 from helpers import KEY, prompt_posts, refused, text_of
 
 import bot.standin.rest_messages as rest_messages
-from bot.harness import BOT_PERMISSIONS, ManualClock, SampleServer, running_kindred
+from bot.demo.harness import (
+    BOT_PERMISSIONS,
+    ManualClock,
+    SampleServer,
+    running_kindred,
+)
 from bot.standin import StandIn
 from cogs.prompts import PRUNE_EVERY
 

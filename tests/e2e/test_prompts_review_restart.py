@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from helpers import EPHEMERAL, KEY, refused, text_of
 
-from bot.harness import SampleServer, running_kindred
-from bot.prompt_review import edit_form_target
+from bot.demo.harness import SampleServer, running_kindred
+from bot.prompts.review import edit_form_target
 from bot.standin import StandIn
 
 IDEA = "What song calms you?"

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from helpers import KEY, footer, prompt_posts, refused, text_of
 
-from bot.harness import BOT_PERMISSIONS, ManualClock, SampleServer, running_kindred
+from bot.demo.harness import (
+    BOT_PERMISSIONS,
+    ManualClock,
+    SampleServer,
+    running_kindred,
+)
 from bot.standin import StandIn
 
 

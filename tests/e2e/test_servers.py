@@ -8,8 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import KindredBot
-from bot.harness import BOT_PERMISSIONS, ManualClock, SampleServer, running_kindred
-from bot.schedule_rules import Rule, parse_time
+from bot.demo.harness import (
+    BOT_PERMISSIONS,
+    ManualClock,
+    SampleServer,
+    running_kindred,
+)
+from bot.schedule.rules import Rule, parse_time
 from bot.standin import StandIn
 
 

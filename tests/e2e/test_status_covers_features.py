@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import KindredBot
-from bot.harness import SampleServer
+from bot.demo.harness import SampleServer
 
 
 def _fields(response: dict[str, Any]) -> dict[str, str]:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from helpers import bot_dm, bot_said, open_request, request_id_of, setup_support
 
-from bot import log_privacy
-from bot.harness import ManualClock, SampleServer, running_kindred
+from bot.core import log_privacy
+from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn
 
 

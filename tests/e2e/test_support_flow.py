@@ -17,9 +17,14 @@ from helpers import (
     text_of,
 )
 
-from bot import log_privacy
 from bot.app import KindredBot
-from bot.harness import ManualClock, SampleServer, build_sample_server, running_kindred
+from bot.core import log_privacy
+from bot.demo.harness import (
+    ManualClock,
+    SampleServer,
+    build_sample_server,
+    running_kindred,
+)
 from bot.standin import StandIn
 
 

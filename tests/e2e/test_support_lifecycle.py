@@ -19,9 +19,9 @@ from helpers import (
 )
 
 from bot.app import KindredBot
-from bot.harness import SampleServer, running_kindred
+from bot.demo.harness import SampleServer, running_kindred
 from bot.standin import StandIn
-from bot.support_base import GONE_NOTE
+from bot.support.lifecycle import GONE_NOTE
 
 
 def pseudonym_of(post: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from helpers import EPHEMERAL, bot_dm, bot_said, open_request, request_id_of, setup_support
 
 from bot.app import KindredBot
-from bot.harness import SampleServer
+from bot.demo.harness import SampleServer
 
 MANY_LINES = "\n".join(["ok"] * 600)  # 1,799 characters; quoted, 2,999
 

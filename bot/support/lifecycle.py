@@ -1,0 +1,224 @@
+"""The support service's foundations: keys, reaching people, membership, closing, sweeping.
+
+Who asked is only ever held sealed (``requester_sealed``, ``dm_sealed``) or as keyed hashes; it
+is opened here only to send the requester a DM, and never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.errors import UserFacingError
+from bot.core.sealing import SealingError
+from bot.store.support import SupportConfig, SupportRequest
+from bot.support.names import IDLE_DAYS
+from bot.support.sending import Outcome, send_to
+
+if TYPE_CHECKING:
+    from bot.app import KindredBot
+
+log = logging.getLogger(__name__)
+
+SEAL_DM = "support-requester-dm"
+PENDING_TTL = timedelta(days=1)
+RATE_WINDOW = timedelta(hours=24)
+WITHDRAWN_NOTE = (
+    "This request was withdrawn: the person who asked has deleted their data, so messages here "
+    "no longer reach them. Thank you to everyone who was here for them. 💛"
+)
+GONE_NOTE = (
+    "This request is no longer open (it was withdrawn or has ended), so messages here don't "
+    "reach anyone any more."
+)
+
+
+class NotInServer(UserFacingError):
+    """The member left (or was removed from) the server, or Kindred is no longer in it."""
+
+    def __init__(self, message: str, *, bot_left: bool) -> None:
+        super().__init__(message)
+        self.bot_left = bot_left
+
+
+class SupportBase:
+    """What every part of the support service shares."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        # Threads of vanished requests already told so (one note, not one per message).
+        self._gone_noted: set[int] = set()
+
+    # -- keys -----------------------------------------------------------------
+
+    def requester_key(self, user_id: int) -> str:
+        return self.bot.sealer.keyed_hash("support-requester", user_id)
+
+    def member_key(self, guild_id: int, user_id: int) -> str:
+        return self.bot.sealer.keyed_hash("support-member", guild_id, user_id)
+
+    def rate_key(self, guild_id: int, user_id: int) -> str:
+        """The rate-limit marker's key: its own purpose, so markers link to no request."""
+        return self.bot.sealer.keyed_hash("support-rate", guild_id, user_id)
+
+    def resources(self, config: SupportConfig | None) -> str:
+        return (config.resources if config else None) or self.bot.crisis.resources
+
+    # -- membership -------------------------------------------------------------
+
+    async def check_member(self, guild_id: int, user: discord.abc.User) -> None:
+        """Raise :class:`NotInServer` unless Kindred and ``user`` are both in the server.
+
+        Without the members intent the member is fetched; a Discord hiccup other than
+        "unknown member" lets the request through rather than turn away someone in need.
+        """
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            raise NotInServer(
+                "I'm no longer in that server, so I can't post a support request there. If "
+                "you're struggling, please reach out to someone you trust.\n\n"
+                f"{self.bot.crisis.resources}",
+                bot_left=True,
+            )
+        if isinstance(user, discord.Member) and user.guild.id == guild_id:
+            return  # the interaction came from inside the server: a member right now
+        try:
+            await guild.fetch_member(user.id)
+        except discord.NotFound:
+            config = await self.bot.store.support_config(guild_id)
+            raise NotInServer(
+                f"You're no longer a member of **{guild.name}**, so I can't post a support "
+                "request there. If you're struggling, please reach out to someone you trust."
+                f"\n\n{self.resources(config)}",
+                bot_left=False,
+            ) from None
+        except discord.HTTPException as exc:
+            log.warning("could not check a member of server %s: %s", guild_id, exc.status)
+
+    async def forget_checkin_home(self, user_id: int, guild_id: int) -> bool:
+        """Through what check-ins offer, if loaded (features never import each other):
+        "I'd like to talk" stops pointing at a server the member (or Kindred) left."""
+        homes = self.bot.checkin_homes
+        return await homes.forget_home_server(user_id, guild_id) if homes is not None else False
+
+    # -- sending ------------------------------------------------------------------
+
+    async def say(self, place: discord.abc.Messageable, content: str) -> bool:
+        """Post in a thread or channel with every mention off; False if Discord refused."""
+        return (await send_to(place, content, what="a message in a support thread")).sent
+
+    async def _dm(
+        self,
+        dm: discord.abc.Messageable | None,
+        content: str,
+        *,
+        view: discord.ui.View | None = None,
+    ) -> bool:
+        return (await self.dm_outcome(dm, content, view=view)).sent
+
+    async def dm_outcome(
+        self,
+        dm: discord.abc.Messageable | None,
+        content: str,
+        *,
+        view: discord.ui.View | None = None,
+    ) -> Outcome:
+        return await send_to(dm, content, view=view, what="a DM to a requester")
+
+    def requester_dm(self, request: SupportRequest) -> discord.abc.Messageable | None:
+        """The requester's DM channel, opened from its sealed id (no lookup by user).
+
+        None when the request was sealed with an earlier key (``--accept-new-key``): its
+        requester can no longer be reached, which is what a new key is documented to lose.
+        """
+        try:
+            dm_id = int(self.bot.sealer.open(request.dm_sealed or "", purpose=SEAL_DM))
+        except (SealingError, ValueError):
+            log.warning("request %s was sealed with an earlier key: its requester is unreachable",
+                        request.id)  # fmt: skip
+            return None
+        return self.bot.get_partial_messageable(dm_id, type=discord.ChannelType.private)
+
+    async def thread_of(self, request: SupportRequest) -> discord.Thread | None:
+        if request.thread_id is None:
+            return None
+        found = self.bot.get_channel(request.thread_id)
+        if isinstance(found, discord.Thread):
+            return found
+        try:
+            fetched = await self.bot.fetch_channel(request.thread_id)
+        except discord.HTTPException as exc:
+            log.warning("support thread of request %s unavailable: %s", request.id, exc.code)
+            return None
+        return fetched if isinstance(fetched, discord.Thread) else None
+
+    # -- closing ------------------------------------------------------------------
+
+    async def close(self, request: SupportRequest, *, reason: str, note: str) -> bool:
+        if not await self.bot.store.close_support_request(request.id, self.bot.clock(), reason):
+            return False
+        thread = await self.thread_of(request)
+        if thread is not None:
+            await self.say(thread, note)
+            try:
+                await thread.edit(archived=True, locked=True)
+            except discord.HTTPException as exc:
+                log.warning("could not lock support thread of %s: %s", request.id, exc.code)
+        if request.message_id is not None:
+            channel = self.bot.get_partial_messageable(request.channel_id)
+            try:
+                await channel.get_partial_message(request.message_id).edit(view=None)
+            except discord.HTTPException as exc:
+                log.warning("could not retire the Reply button of %s: %s", request.id, exc.code)
+        log.info("support request %s closed (%s)", request.id, reason)
+        return True
+
+    async def withdraw_all(self, requester_key: str) -> int:
+        """Before forget-me deletes them: close every open request, so its thread is locked,
+        its Reply button retired and responders told it was withdrawn."""
+        withdrawn = 0
+        for request in await self.bot.store.open_support_requests_of(requester_key):
+            if await self.close(request, reason="withdrawn", note=WITHDRAWN_NOTE):
+                withdrawn += 1
+        return withdrawn
+
+    async def note_gone_request(self, message: discord.Message) -> None:
+        """A message in a support thread whose request no longer exists: say so, once."""
+        thread = message.channel
+        me = self.bot.user
+        if not isinstance(thread, discord.Thread) or me is None or thread.owner_id != me.id:
+            return
+        if thread.id in self._gone_noted or message.guild is None:
+            return
+        config = await self.bot.store.support_config(message.guild.id)
+        if config is None or thread.parent_id != config.channel_id:
+            return
+        self._gone_noted.add(thread.id)
+        await self.say(thread, GONE_NOTE)
+
+    async def sweep(self, now: datetime) -> dict[str, int]:
+        """Close requests idle for 14 days; delete what retention no longer allows."""
+        store = self.bot.store
+        closed = 0
+        for request in await store.idle_support_requests(now - timedelta(days=IDLE_DAYS)):
+            note = (
+                f"This request has been quiet for {IDLE_DAYS} days, so Kindred closed it. "
+                "Thank you to everyone who was here for them. 💛"
+            )
+            if await self.close(request, reason="idle", note=note):
+                closed += 1
+                await self._dm(
+                    self.requester_dm(request),
+                    f"Your request **{request.pseudonym}** was quiet for {IDLE_DAYS} days, so I "
+                    "closed it. You can always start a new one with `/support request`.",
+                )
+        retention = timedelta(days=self.bot.settings.retention_days)
+        deleted = await store.delete_support_closed_before(now - retention)
+        expired = await store.delete_support_pending_before(now - PENDING_TTL)
+        await store.delete_support_rate_marks_before(now - RATE_WINDOW)
+        if closed or deleted or expired:
+            log.info("support sweep: %d closed, %d deleted, %d expired", closed, deleted, expired)
+        return {"closed": closed, "deleted": deleted, "expired": expired}

@@ -1,0 +1,321 @@
+"""The support feature's work: posting requests and relaying both ways.
+
+Who asked is only ever held sealed (``requester_sealed``, ``dm_sealed``) or as keyed hashes
+(``requester_key`` across servers, ``member_key`` per server); it is opened here only to send
+the requester a DM, and never logged. Request and relay text is never stored or logged.
+Closing and sweeping are in ``support_base.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+
+from bot.core.errors import UserFacingError
+from bot.core.sealing import SealingError
+from bot.store.support import SupportConfig, SupportRequest
+from bot.support.lifecycle import RATE_WINDOW, SEAL_DM, SupportBase
+from bot.support.names import (
+    IDLE_DAYS,
+    handle_of,
+    make_pseudonym,
+    relay_body,
+    relay_message,
+    style_label,
+)
+from bot.support.sending import (
+    Outcome,
+    requester_note,
+    send_to,
+    thread_note,
+)
+from bot.support.views import pick_view, request_view, requester_controls
+
+log = logging.getLogger(__name__)
+
+COLOUR = discord.Colour.from_rgb(129, 178, 154)
+SEAL_USER = "support-requester-id"
+SEAL_PENDING = "support-pending-text"
+PSEUDONYM_TRIES = 8
+
+CRISIS_NOTE = (
+    "🕊️ **A note for responders:** something in this request may point to a crisis. Kindred "
+    "has privately sent them this server's crisis resources. Please answer gently, don't "
+    "argue or lecture, and if you think someone is in immediate danger, tell a moderator."
+)
+
+
+def crisis_text(resources: str) -> str:
+    return (
+        "💛 It sounds like things may be really hard right now. You matter, and you don't have "
+        f"to face this alone.\n\n{resources}"
+    )
+
+
+class SupportService(SupportBase):
+    """Everything the /support cog and its buttons do, with the bot's core services."""
+
+    # -- who may ask ------------------------------------------------------------
+
+    async def check_can_request(self, guild_id: int, user_id: int) -> SupportConfig:
+        """The server's config if ``user_id`` may open a request there; else a kind refusal."""
+        store = self.bot.store
+        config = await store.support_config(guild_id)
+        if config is None:
+            raise UserFacingError(
+                "Support requests aren't set up in this server yet. A server admin can turn "
+                "them on with `/support setup`."
+            )
+        key = self.member_key(guild_id, user_id)
+        if await store.is_support_blocked(guild_id, key):
+            raise UserFacingError(
+                "I'm sorry — new support requests aren't available to you in this server right "
+                "now; a moderator has paused them. If you're struggling, please reach out to "
+                f"someone you trust.\n\n{self.resources(config)}"
+            )
+        limit = self.bot.settings.support_limit
+        since = self.bot.clock() - RATE_WINDOW
+        # Markers of their own, not request rows: /kindred forget-me deletes the requests
+        # but must not reset the limit.
+        if (
+            await store.count_support_rate_marks_since(
+                guild_id, self.rate_key(guild_id, user_id), since
+            )
+            >= limit
+        ):
+            raise UserFacingError(
+                f"You've opened {limit} support request{'s' if limit != 1 else ''} here in the "
+                "last 24 hours, the most this server allows. You can keep talking in an open "
+                "request by writing to me in DMs, or try again tomorrow."
+            )
+        return config
+
+    # -- a new request ------------------------------------------------------------
+
+    async def submit(
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        guild_id: int,
+        style: str,
+        title: str,
+        text: str,
+    ) -> None:
+        """Post a request from the modal: anonymous embed, thread, role ping, DM."""
+        title, text = title.strip(), text.strip()
+        if len(text) < 2:
+            raise UserFacingError("Your message is empty — write a few words and try again.")
+        await self.check_member(guild_id, interaction.user)
+        config = await self.check_can_request(guild_id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        bot, user_id = self.bot, interaction.user.id
+        channel = bot.get_channel(config.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise UserFacingError(
+                "This server's support channel is gone. Ask an admin to run `/support setup`."
+            )
+        now = bot.clock()
+        pseudonym = await self._fresh_pseudonym(guild_id)
+        dm = await bot.create_dm(discord.Object(id=user_id))
+        request_id = await bot.store.add_support_request(
+            guild_id=guild_id,
+            channel_id=channel.id,
+            style=style,
+            pseudonym=pseudonym,
+            handle=handle_of(pseudonym),
+            requester_sealed=bot.sealer.seal(str(user_id), purpose=SEAL_USER),
+            dm_sealed=bot.sealer.seal(str(dm.id), purpose=SEAL_DM),
+            requester_key=self.requester_key(user_id),
+            member_key=self.member_key(guild_id, user_id),
+            now=now,
+        )
+        try:
+            thread = await self._post(channel, config, request_id, pseudonym, style, title, text)
+        except discord.HTTPException as exc:
+            await bot.store.delete_support_request(request_id)
+            log.warning("could not post a support request in server %s: %s", guild_id, exc.code)
+            raise UserFacingError(
+                "I couldn't post your request in the support channel (I may have lost my "
+                "permissions there). Nothing was shared. Please tell a server admin."
+            ) from None
+        await bot.store.add_support_rate_mark(guild_id, self.rate_key(guild_id, user_id), now)
+        crisis = bot.crisis.is_crisis(f"{title}\n{text}")
+        if crisis:
+            await self.say(thread, CRISIS_NOTE)
+
+        guild = bot.get_guild(guild_id)
+        welcome = (
+            f"🌱 Your request is posted anonymously in **{guild.name if guild else 'the server'}**"
+            f" as **{pseudonym}**.\n"
+            "• When someone replies, I'll bring it here with their name (people who answer "
+            "aren't anonymous).\n"
+            "• To answer, just write to me here: I pass it on under your pseudonym. Edits and "
+            "deletions aren't passed on.\n"
+            "• When you feel heard, press **I feel heard — close**. A request that's quiet for "
+            f"{IDLE_DAYS} days closes by itself."
+        )
+        dms_open = await self._dm(dm, welcome, view=requester_controls(request_id))
+        resources = self.resources(config)
+        if crisis and dms_open:
+            await self._dm(dm, crisis_text(resources))
+        lines = [f"Your request is posted anonymously as **{pseudonym}**, in {channel.mention}."]
+        if dms_open:
+            lines.append("I've sent you a DM: replies arrive there, and you can answer there.")
+        else:
+            lines.append(
+                "⚠ Your DMs are closed, so replies can't reach you yet. Open them (right-click "
+                "the server → Privacy Settings → Direct Messages) and replies will reach you "
+                "from then on; you can then write to me to answer."
+            )
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
+        if crisis:
+            await interaction.followup.send(crisis_text(resources), ephemeral=True)
+        log.info("support request %s posted in server %s", request_id, guild_id)
+
+    async def _fresh_pseudonym(self, guild_id: int) -> str:
+        """A pseudonym no other request in the server has, so `/support block` finds one."""
+        pseudonym = ""
+        for _ in range(PSEUDONYM_TRIES):
+            pseudonym = make_pseudonym(self.bot.sealer.keyed_hash, secrets.token_hex(8))
+            if not await self.bot.store.support_requests_by_handle(guild_id, handle_of(pseudonym)):
+                break
+        return pseudonym
+
+    async def _post(
+        self,
+        channel: discord.TextChannel,
+        config: SupportConfig,
+        request_id: int,
+        pseudonym: str,
+        style: str,
+        title: str,
+        text: str,
+    ) -> discord.Thread:
+
+        embed = discord.Embed(title=title[:256] or None, description=text[:4096], colour=COLOUR)
+        embed.set_author(name=f"Anonymous · {pseudonym}")
+        embed.add_field(name="They'd like", value=style_label(style), inline=False)
+        embed.set_footer(
+            text="Answer in the thread or with the Reply button: it reaches them by DM, "
+            "with your display name. They stay anonymous."
+        )
+        role = channel.guild.get_role(config.responder_role_id or 0)
+        content = f"**Anonymous · {pseudonym}** would like support."
+        mentions = discord.AllowedMentions.none()
+        if role is not None:
+            # The one ping Kindred opts into; the member's text is in the embed, which never
+            # pings, and parse=[] keeps any @everyone or <@id> in it inert.
+            content = f"{role.mention} — {content}"
+            mentions = discord.AllowedMentions(everyone=False, users=False, roles=[role])
+        message = await channel.send(
+            content, embed=embed, view=request_view(request_id), allowed_mentions=mentions
+        )
+        thread = await message.create_thread(
+            name=f"Support · {pseudonym}"[:100], auto_archive_duration=10080
+        )
+        await self.bot.store.set_support_request_posted(
+            request_id, message_id=message.id, thread_id=thread.id
+        )
+        return thread
+
+    # -- relays -------------------------------------------------------------------
+
+    async def relay_to_requester(
+        self, request: SupportRequest, responder: str, text: str, urls: list[str]
+    ) -> Outcome:
+
+        header = f"💬 **{responder[:80]}** answered your request **{request.pseudonym}**:\n"
+        outcome = await self.dm_outcome(
+            self.requester_dm(request),
+            relay_message(header, text, urls),
+            view=requester_controls(request.id),
+        )
+        if outcome.sent:
+            await self.bot.store.touch_support_request(request.id, self.bot.clock())
+        return outcome
+
+    async def relay_to_thread(self, request: SupportRequest, text: str, urls: list[str]) -> Outcome:
+        thread = await self.thread_of(request)
+        header = f"**{request.pseudonym}** (who asked):\n"
+        outcome = await send_to(
+            thread, relay_message(header, text, urls), what="an answer into a support thread"
+        )
+        if outcome.sent and thread is not None:
+            await self.bot.store.touch_support_request(request.id, self.bot.clock())
+            if self.bot.crisis.is_crisis(text):
+                await self.say(thread, CRISIS_NOTE)
+                config = await self.bot.store.support_config(request.guild_id)
+                await self._dm(self.requester_dm(request), crisis_text(self.resources(config)))
+        return outcome
+
+    def is_responder(self, config: SupportConfig | None, member: Any) -> bool:
+        if config is None or config.responder_role_id is None:
+            return True
+        return any(r.id == config.responder_role_id for r in getattr(member, "roles", []))
+
+    async def on_thread_message(self, message: discord.Message) -> None:
+        request = await self.bot.store.support_request_by_thread(message.channel.id)
+        if request is None:
+            await self.note_gone_request(message)
+            return
+        if not request.is_open:
+            return
+        urls = [a.url for a in message.attachments]
+        if not message.content and not urls:
+            return  # no message-content intent: the Reply button carries replies instead
+        if self.requester_key(message.author.id) == request.requester_key:
+            return  # the requester wrote in their own thread; nothing to send them
+        config = await self.bot.store.support_config(request.guild_id)
+        if not self.is_responder(config, message.author):
+            return
+        outcome = await self.relay_to_requester(
+            request, message.author.display_name, message.content, urls
+        )
+        if not outcome.sent:
+            await self.say(message.channel, thread_note(outcome))
+
+    async def on_requester_dm(self, message: discord.Message) -> None:
+
+        key = self.requester_key(message.author.id)
+        open_requests = await self.bot.store.open_support_requests_of(key)
+        urls = [a.url for a in message.attachments]
+        if not open_requests or (not message.content and not urls):
+            return
+        if len(open_requests) == 1:
+            await self._deliver_dm(message.channel, open_requests[0], message.content, urls)
+            return
+        text = relay_body(message.content, urls, limit=1800)
+        pending = await self.bot.store.add_support_pending(
+            key, self.bot.sealer.seal(text, purpose=SEAL_PENDING), self.bot.clock()
+        )
+        await self._dm(
+            message.channel,
+            f"You have {len(open_requests)} open requests. Which one is this message for?",
+            view=pick_view(pending, open_requests[:20]),
+        )
+
+    async def _deliver_dm(
+        self, dm: discord.abc.Messageable, request: SupportRequest, text: str, urls: list[str]
+    ) -> bool:
+        outcome = await self.relay_to_thread(request, text, urls)
+        if outcome.sent:
+            await self._dm(dm, f"✓ Passed on to the thread of **{request.pseudonym}**.")
+            return True
+        await self._dm(dm, requester_note(outcome))
+        return False
+
+    async def deliver_pending(
+        self, dm: discord.abc.Messageable, pending_id: int, request: SupportRequest
+    ) -> bool:
+        pending = await self.bot.store.take_support_pending(pending_id)
+        if pending is None:
+            return False
+        try:
+            text = self.bot.sealer.open(pending.sealed_text, purpose=SEAL_PENDING)
+        except SealingError:  # sealed before a key change: the text is lost, say so
+            await self._dm(dm, "I couldn't pass that message on; please send it again.")
+            return False
+        return await self._deliver_dm(dm, request, text, [])
