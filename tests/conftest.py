@@ -1,11 +1,21 @@
+"""Fixtures for every test: the stand-in, the sample server, the running Kindred, a store.
+
+The test folders mirror the packages and have no ``__init__.py``, so pytest puts each test's
+own folder on ``sys.path`` and this file puts tests/ there: the helper modules here
+(sealing_key, library_helpers, scheduler_fakes, import_rules) import by plain name anywhere,
+and every test file's name must be unique across the whole tree.
+"""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sealing_key import KEY
 
 from bot.app import KindredBot
+from bot.core.clock import Clock, utc_now
 from bot.demo.harness import SampleServer, build_sample_server, running_kindred
 from bot.standin import StandIn
 from bot.store import Store
@@ -28,11 +38,19 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def clock() -> Clock:
+    """The running bot's clock: the real one, unless the test module defines its own ``clock``
+    fixture (usually a ManualClock), which then drives ``kindred`` too."""
+    return utc_now
+
+
+@pytest.fixture
 async def kindred(
-    standin: StandIn, server: SampleServer, data_dir: Path
+    standin: StandIn, server: SampleServer, data_dir: Path, clock: Clock
 ) -> AsyncIterator[KindredBot]:
-    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
-        yield bot
+    """Kindred on the sample server, on the ``clock`` fixture, sealing with the shared KEY."""
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as running:
+        yield running
 
 
 @pytest.fixture

@@ -1,14 +1,16 @@
-"""Helpers shared by the end-to-end tests: reading what the bot sent, and driving /support."""
+"""Helpers shared by the end-to-end tests: reading what the bot sent, scheduling the daily
+prompt, and driving /support (a request, and answering it with its Reply button)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sealing_key import KEY as KEY  # re-exported: the key the kindred fixture runs with
+
 from bot.demo.harness import SampleServer
 from bot.standin import StandIn
 
 EPHEMERAL = 1 << 6
-KEY = b"k" * 32
 
 
 def text_of(payload: dict[str, Any]) -> str:
@@ -51,6 +53,30 @@ async def refused(it: Any) -> str:
         data = await it.followup()
     assert int(data.get("flags") or 0) & EPHEMERAL, data
     return str(data.get("content") or "")
+
+
+async def schedule_prompt(
+    s: SampleServer,
+    who: Any,
+    channel: Any,
+    *,
+    time: str = "09:00",
+    timezone: str = "UTC",
+    days: str | None = None,
+    where: Any = None,
+) -> str:
+    """Run ``/prompt schedule`` as ``who`` (in ``where``, by default #general) for ``channel``;
+    returns the private answer's text, which must confirm the schedule.
+
+    A test that expects a refusal or sends an odd option runs the command itself."""
+    options: dict[str, Any] = {"channel": channel, "time": time, "timezone": timezone}
+    if days is not None:
+        options["days"] = days
+    place = s.general if where is None else where
+    it = await s.standin.slash(who, place, "prompt schedule", options=options)
+    answer = text_of(await it.response())
+    assert "Daily prompt set" in answer, answer
+    return answer
 
 
 async def bot_dm(s: SampleServer, who: Any, needle: str) -> dict[str, Any]:
@@ -102,3 +128,19 @@ async def open_request(
 def request_id_of(post: dict[str, Any]) -> int:
     (button,) = [c for row in post["components"] for c in row["components"]]
     return int(button["custom_id"].rsplit(":", 1)[1])
+
+
+async def reply_with_button(
+    s: SampleServer, responder: Any, post: dict[str, Any], text: str
+) -> dict[str, Any]:
+    """Answer a request as ``responder`` through its post's Reply button: press it, fill the form
+    it opens with ``text`` and send it; returns the private note telling the responder where
+    the reply went."""
+    click = await s.standin.click(responder, post, f"support:reply:{request_id_of(post)}")
+    form = await click.response()
+    assert form["type"] == 9, form  # a modal
+    submit = await s.standin.submit_modal(
+        responder, s.support, form["data"]["custom_id"], {"reply": text}, message=post
+    )
+    await submit.response()
+    return await submit.followup()

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import KEY, prompt_posts
+from helpers import KEY, prompt_posts, schedule_prompt
 
 from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.standin import StandIn
@@ -37,13 +37,7 @@ async def test_restored_backup_resumes_and_the_next_post_happens_once(
     clock = ManualClock(datetime(2026, 6, 1, 7, 0, tzinfo=UTC))
     backup = tmp_path / "kindred-backup.db"
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        it = await standin.slash(
-            server.admin,
-            server.general,
-            "prompt schedule",
-            options={"channel": server.general, "time": "09:00", "timezone": "UTC"},
-        )
-        await it.response()
+        await schedule_prompt(server, server.admin, server.general, time="09:00")
         await bot.engine.run_due(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
         assert len(prompt_posts(standin, server.general)) == 1
         _backup(data_dir, backup)  # online, while the bot runs

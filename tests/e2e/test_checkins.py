@@ -29,9 +29,9 @@ def checkins(standin: StandIn, who: Any) -> list[dict[str, Any]]:
     return [m for m in standin.dms(who) if any(i.startswith("checkin:") for i in ids(m))]
 
 
-async def run_at(bot: KindredBot, clock: ManualClock, moment: datetime) -> None:
+async def run_at(kindred: KindredBot, clock: ManualClock, moment: datetime) -> None:
     clock.now = moment
-    await bot.engine.run_due(moment)
+    await kindred.engine.run_due(moment)
 
 
 async def slash(standin: StandIn, who: Any, where: Any, command: str, **options: Any) -> Any:
@@ -50,7 +50,7 @@ async def private_text(it: Any) -> str:
 
 
 async def test_checkins_arrive_at_local_time_in_two_zones_across_dst(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s = server.standin
     text = await private_text(
@@ -71,18 +71,18 @@ async def test_checkins_arrive_at_local_time_in_two_zones_across_dst(
     assert "every Sunday at 18:00 (Europe/Berlin)" in text  # weekly, Sunday, 18:00 by default
 
     # Saturday 09:00 EST is 14:00 UTC.
-    await run_at(bot, clock, datetime(2026, 3, 7, 13, 59, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 7, 13, 59, tzinfo=UTC))
     assert checkins(s, server.alice) == []
-    await run_at(bot, clock, datetime(2026, 3, 7, 14, 0, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 7, 14, 0, tzinfo=UTC))
     (first,) = checkins(s, server.alice)
     assert footer(first) == "Kindred check-in · Sat 7 Mar"
     assert len(ids(first)) == 7  # five moods, "I'd like to talk", "skip"
-    assert first["embeds"][0]["title"] in bot.library.checkins.questions
+    assert first["embeds"][0]["title"] in kindred.library.checkins.questions
 
     # After the spring-forward change 09:00 EDT is 13:00 UTC, an hour earlier in UTC.
-    await run_at(bot, clock, datetime(2026, 3, 8, 12, 59, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 8, 12, 59, tzinfo=UTC))
     assert len(checkins(s, server.alice)) == 1
-    await run_at(bot, clock, datetime(2026, 3, 8, 13, 0, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 8, 13, 0, tzinfo=UTC))
     alice_dms = checkins(s, server.alice)
     assert [footer(m) for m in alice_dms] == [
         "Kindred check-in · Sat 7 Mar",
@@ -92,7 +92,7 @@ async def test_checkins_arrive_at_local_time_in_two_zones_across_dst(
 
     # Bob: Sunday 18:00 CET is 17:00 UTC.
     assert checkins(s, server.bob) == []
-    await run_at(bot, clock, datetime(2026, 3, 8, 17, 0, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 8, 17, 0, tzinfo=UTC))
     (bobs,) = checkins(s, server.bob)
     assert footer(bobs) == "Kindred check-in · Sun 8 Mar"
 
@@ -115,27 +115,27 @@ async def test_checkins_arrive_at_local_time_in_two_zones_across_dst(
 
 
 async def test_stop_ends_dms_and_now_sends_at_once(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s = server.standin
     await (
         await slash(s, server.alice, server.general, "checkin start", frequency="daily")
     ).response()
-    await run_at(bot, clock, datetime(2026, 3, 7, 18, 0, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 7, 18, 0, tzinfo=UTC))
     assert len(checkins(s, server.alice)) == 1
     text = await private_text(await slash(s, server.alice, server.general, "checkin stop"))
     assert "stopped" in text
     for day in range(8, 12):
-        await run_at(bot, clock, datetime(2026, 3, day, 18, 0, tzinfo=UTC))
+        await run_at(kindred, clock, datetime(2026, 3, day, 18, 0, tzinfo=UTC))
     assert len(checkins(s, server.alice)) == 1
-    assert await bot.store.find_schedule("checkin", member_id=server.alice.id) is None
+    assert await kindred.store.find_schedule("checkin", member_id=server.alice.id) is None
 
     text = await private_text(await slash(s, server.alice, None, "checkin now"))
     assert "check your DMs" in text
     latest = checkins(s, server.alice)[-1]
     assert footer(latest) == "Kindred check-in (asked for) · Wed 11 Mar"
     # /checkin now sent one; it did not turn the schedule back on.
-    await run_at(bot, clock, datetime(2026, 3, 12, 18, 0, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 12, 18, 0, tzinfo=UTC))
     assert len(checkins(s, server.alice)) == 2
 
 
@@ -154,18 +154,18 @@ async def test_closed_dms_pause_without_retries_and_the_member_is_told(
 
 
 async def _closed_dms_after_restart(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s, casey = server.standin, server.closed_dms
     dm_path = f"/channels/{s.dm_channel(casey).id}/messages"
     attempts = [c for c in s.calls if c.method == "POST" and c.path == dm_path]
     assert [c.status for c in attempts] == [403]
-    schedule = await bot.store.find_schedule("checkin", member_id=casey.id)
+    schedule = await kindred.store.find_schedule("checkin", member_id=casey.id)
     assert schedule is not None and schedule.paused and schedule.next_due_at is None
-    member = await bot.store.checkin_member(casey.id)
+    member = await kindred.store.checkin_member(casey.id)
     assert member is not None and member.unreachable_at is not None
     for day in range(8, 14):
-        await run_at(bot, clock, datetime(2026, 3, day, 18, 0, tzinfo=UTC))
+        await run_at(kindred, clock, datetime(2026, 3, day, 18, 0, tzinfo=UTC))
     assert len([c for c in s.calls if c.method == "POST" and c.path == dm_path]) == 1
 
     # The next command, whatever it is, is followed by a private note, once.
@@ -210,7 +210,7 @@ async def test_buttons_work_after_a_restart(
 
 
 async def test_forged_stale_and_foreign_ids_get_a_polite_answer(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s = server.standin
     await private_text(await slash(s, server.alice, None, "checkin now"))
@@ -234,12 +234,12 @@ async def test_forged_stale_and_foreign_ids_get_a_polite_answer(
     stored["components"][0]["components"][0]["custom_id"] = f"checkin:mood:{delivery_id}:9"
     answer = await (await s.click(server.alice, stored, f"checkin:mood:{delivery_id}:9")).response()
     assert "doesn't work" in answer["data"]["content"]
-    (delivery,) = await bot.store.checkin_deliveries_for(server.alice.id)
+    (delivery,) = await kindred.store.checkin_deliveries_for(server.alice.id)
     assert delivery.mood is None  # nothing forged was recorded
 
 
 async def test_no_catch_up_at_night_but_catch_up_by_day(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s = server.standin
     # Alice 21:00 Berlin (20:00 UTC); Bob 09:00 Berlin (08:00 UTC). The bot was down.
@@ -266,20 +266,20 @@ async def test_no_catch_up_at_night_but_catch_up_by_day(
         )
     ).response()
     # Back up at 22:30 Berlin: Alice's 21:00 check-in would land at night — skipped.
-    await run_at(bot, clock, datetime(2026, 3, 7, 21, 30, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 7, 21, 30, tzinfo=UTC))
     assert checkins(s, server.alice) == []
     # Next morning, down from 07:00 to 10:30 Berlin: Bob's 09:00 one is caught up, once.
-    await run_at(bot, clock, datetime(2026, 3, 8, 9, 30, tzinfo=UTC))
-    await run_at(bot, clock, datetime(2026, 3, 8, 9, 31, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 8, 9, 30, tzinfo=UTC))
+    await run_at(kindred, clock, datetime(2026, 3, 8, 9, 31, tzinfo=UTC))
     assert [footer(m) for m in checkins(s, server.bob)] == ["Kindred check-in · Sun 8 Mar"]
     assert checkins(s, server.alice) == []
 
 
 async def test_two_low_answers_offer_support_and_a_crisis_note_gets_resources(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s = server.standin
-    resources = bot.crisis.resources
+    resources = kindred.crisis.resources
     answers = []
     for mood in (2, 1):
         await private_text(await slash(s, server.alice, None, "checkin now"))
@@ -288,7 +288,7 @@ async def test_two_low_answers_offer_support_and_a_crisis_note_gets_resources(
         answers.append(await (await s.click(server.alice, message, mood_id)).response())
     assert resources[:40] not in answers[0]["data"]["content"]
     assert resources[:40] in answers[1]["data"]["content"]
-    assert bot.library.checkins.low_offer[:40] in answers[1]["data"]["content"]
+    assert kindred.library.checkins.low_offer[:40] in answers[1]["data"]["content"]
 
     answered = answers[1]["data"]
     note_id = next(i for i in ids(answered) if i.startswith("checkin:note:"))
@@ -319,9 +319,9 @@ async def test_talk_without_the_support_feature_offers_resources(
 
 
 async def test_talk_opens_the_anonymous_support_form_for_the_home_server(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
-    if bot.get_cog("SupportCog") is None:
+    if kindred.get_cog("SupportCog") is None:
         pytest.skip("the support feature (cogs/support.py) is not loaded in this build")
     s = server.standin
     setup = await s.slash(
@@ -337,10 +337,10 @@ async def test_talk_opens_the_anonymous_support_form_for_the_home_server(
 
 
 async def test_timezone_defaults_to_the_servers_prompt_zone_and_autocompletes(
-    bot: KindredBot, server: SampleServer
+    kindred: KindredBot, server: SampleServer
 ) -> None:
     s = server.standin
-    await bot.engine.save_schedule(
+    await kindred.engine.save_schedule(
         kind="prompt",
         rule=Rule(time(9, 0), "Asia/Tokyo"),
         guild_id=server.guild.id,
@@ -369,18 +369,18 @@ async def test_timezone_defaults_to_the_servers_prompt_zone_and_autocompletes(
 
 
 async def test_a_sent_check_in_is_recognised_after_a_crash(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s = server.standin
     await private_text(
         await slash(s, server.alice, server.general, "checkin start", frequency="daily")
     )
-    schedule = await bot.store.find_schedule("checkin", member_id=server.alice.id)
+    schedule = await kindred.store.find_schedule("checkin", member_id=server.alice.id)
     assert schedule is not None and schedule.next_due_at is not None
     due = schedule.next_due_at
-    await run_at(bot, clock, due)
+    await run_at(kindred, clock, due)
     day = local_date_for(schedule.rule, due)
-    handler = CheckinHandler(bot)
+    handler = CheckinHandler(kindred)
     job = DueJob(schedule, day, due, "n", late=False)
     assert await handler.already_delivered(job) is True
     next_day = DueJob(schedule, day + timedelta(days=1), due, "n", late=False)
@@ -388,7 +388,7 @@ async def test_a_sent_check_in_is_recognised_after_a_crash(
 
 
 async def test_skip_is_recorded_and_shows_as_no_answer(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
     s = server.standin
     await private_text(await slash(s, server.alice, None, "checkin now"))
@@ -397,5 +397,5 @@ async def test_skip_is_recorded_and_shows_as_no_answer(
     update = await (await s.click(server.alice, message, skip)).response()
     assert update["type"] == 7 and update["data"]["content"].startswith("Skipped")
     assert not any(i.startswith("checkin:mood:") for i in ids(update["data"]))
-    (delivery,) = await bot.store.checkin_deliveries_for(server.alice.id)
+    (delivery,) = await kindred.store.checkin_deliveries_for(server.alice.id)
     assert delivery.skipped and delivery.mood is None

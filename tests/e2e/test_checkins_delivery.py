@@ -25,19 +25,19 @@ def clock() -> ManualClock:
 
 
 async def test_a_server_error_keeps_the_unsent_row_and_a_refusal_drops_it(
-    bot: KindredBot, server: SampleServer
+    kindred: KindredBot, server: SampleServer
 ) -> None:
     s = server.standin
     alice = server.alice.id
     dm = s.dm_channel(server.alice)
     s.fail_next("POST", rf"/channels/{dm.id}/messages$", status=503)
     with pytest.raises(discord.HTTPException):
-        await send_checkin(bot, alice, DAY, requested=False, nonce="n1")
-    kept = await bot.store.unsent_checkin(alice, DAY)
+        await send_checkin(kindred, alice, DAY, requested=False, nonce="n1")
+    kept = await kindred.store.unsent_checkin(alice, DAY)
     assert kept is not None  # the DM may have arrived: its buttons must find this row
 
     # The retry reuses the row, so a DM that did arrive and the new one share the same id.
-    sent = await send_checkin(bot, alice, DAY, requested=False, nonce="n2")
+    sent = await send_checkin(kindred, alice, DAY, requested=False, nonce="n2")
     assert sent.delivery_id == kept.id
     assert all(f":{kept.id}" in i for i in ids(s.dms(server.alice)[-1]))
 
@@ -45,5 +45,5 @@ async def test_a_server_error_keeps_the_unsent_row_and_a_refusal_drops_it(
     s.fail_next("POST", rf"/channels/{dm.id}/messages$", status=403, body=refused)
     other_day = date(2026, 3, 8)
     with pytest.raises(discord.Forbidden):
-        await send_checkin(bot, alice, other_day, requested=False, nonce="n3")
-    assert await bot.store.unsent_checkin(alice, other_day) is None  # definitely not sent
+        await send_checkin(kindred, alice, other_day, requested=False, nonce="n3")
+    assert await kindred.store.unsent_checkin(alice, other_day) is None  # definitely not sent

@@ -23,7 +23,7 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
-async def answer_with_note(bot: KindredBot, server: SampleServer, clock: ManualClock) -> None:
+async def answer_with_note(kindred: KindredBot, server: SampleServer, clock: ManualClock) -> None:
     """Alice opts in, gets a scheduled check-in, taps "Great" and writes a note."""
     s = server.standin
     start = await s.slash(
@@ -31,7 +31,7 @@ async def answer_with_note(bot: KindredBot, server: SampleServer, clock: ManualC
     )
     await start.response()
     clock.now = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
-    await bot.engine.run_due(clock.now)
+    await kindred.engine.run_due(clock.now)
     (message,) = s.dms(server.alice)
     great = next(i for i in ids(message) if i.endswith(":5"))
     update = await (await s.click(server.alice, message, great)).response()
@@ -42,16 +42,16 @@ async def answer_with_note(bot: KindredBot, server: SampleServer, clock: ManualC
     assert "Saved" in saved["data"]["content"]
     await s.wait_until(lambda: len(it.callbacks) >= 1, 2)
     assert it.refused == []  # answered exactly once
-    assert not bot._connection._view_store._modals  # the listener alone handles notes
+    assert not kindred._connection._view_store._modals  # the listener alone handles notes
 
 
 async def test_notes_and_moods_never_reach_the_logs(
-    bot: KindredBot, server: SampleServer, clock: ManualClock, caplog: pytest.LogCaptureFixture
+    kindred: KindredBot, server: SampleServer, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="bot")
     caplog.set_level(logging.DEBUG, logger="cogs")
     caplog.set_level(logging.INFO)
-    await answer_with_note(bot, server, clock)
+    await answer_with_note(kindred, server, clock)
     it = await server.standin.slash(server.alice, server.general, "checkin history")
     assert "Great" in str(await it.response())
     ours = [r for r in caplog.records if r.name.startswith(("bot", "cogs"))]
@@ -65,19 +65,19 @@ async def test_notes_and_moods_never_reach_the_logs(
 
 
 async def test_note_is_sealed_at_rest(
-    bot: KindredBot, server: SampleServer, clock: ManualClock, data_dir: Path
+    kindred: KindredBot, server: SampleServer, clock: ManualClock, data_dir: Path
 ) -> None:
-    await answer_with_note(bot, server, clock)
-    (delivery,) = await bot.store.checkin_deliveries_for(server.alice.id)
+    await answer_with_note(kindred, server, clock)
+    (delivery,) = await kindred.store.checkin_deliveries_for(server.alice.id)
     assert delivery.note_sealed is not None and "quilt" not in delivery.note_sealed
-    assert bot.sealer.open(delivery.note_sealed, purpose="checkin-note") == NOTE
+    assert kindred.sealer.open(delivery.note_sealed, purpose="checkin-note") == NOTE
     assert b"quilt" not in (data_dir / "kindred.db").read_bytes()
 
 
 async def test_my_data_shows_subscription_answers_and_notes(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
-    await answer_with_note(bot, server, clock)
+    await answer_with_note(kindred, server, clock)
     it = await server.standin.slash(server.alice, server.general, "kindred my-data")
     await it.response()
     followup = await it.followup()
@@ -91,9 +91,9 @@ async def test_my_data_shows_subscription_answers_and_notes(
 
 
 async def test_forget_me_leaves_no_row_for_the_member(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
-    await answer_with_note(bot, server, clock)
+    await answer_with_note(kindred, server, clock)
     # Bob's check-ins are untouched by Alice's forget-me.
     bob_start = await server.standin.slash(server.bob, server.general, "checkin start")
     await bob_start.response()
@@ -101,7 +101,7 @@ async def test_forget_me_leaves_no_row_for_the_member(
     await it.response()
     assert "deleted" in (await it.followup())["content"]
 
-    db = bot.store.db
+    db = kindred.store.db
     for table, column in (
         ("checkin_members", "member_id"),
         ("checkin_deliveries", "member_id"),
@@ -112,7 +112,7 @@ async def test_forget_me_leaves_no_row_for_the_member(
         ) as cur:
             row = await cur.fetchone()
         assert row is not None and row[0] == 0, table
-    assert await bot.store.find_schedule("checkin", member_id=server.bob.id) is not None
+    assert await kindred.store.find_schedule("checkin", member_id=server.bob.id) is not None
 
     # The old check-in's buttons now get a polite answer, and nothing more is sent.
     (message,) = server.standin.dms(server.alice)
@@ -122,29 +122,29 @@ async def test_forget_me_leaves_no_row_for_the_member(
     answer = await (await server.standin.click(server.alice, current, talk)).response()
     assert answer["data"]["flags"] & EPHEMERAL and "doesn't work" in answer["data"]["content"]
     clock.now = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
-    await bot.engine.run_due(clock.now)
+    await kindred.engine.run_due(clock.now)
     assert len(server.standin.dms(server.alice)) == 1
 
 
 async def test_forget_server_keeps_members_check_ins(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
-    await answer_with_note(bot, server, clock)
-    counts = await bot.forget_server(server.guild.id)
+    await answer_with_note(kindred, server, clock)
+    counts = await kindred.forget_server(server.guild.id)
     assert counts["checkins"] == 1  # only the link to the server
-    member = await bot.store.checkin_member(server.alice.id)
+    member = await kindred.store.checkin_member(server.alice.id)
     assert member is not None and member.home_guild_id is None
-    assert await bot.store.find_schedule("checkin", member_id=server.alice.id) is not None
-    assert len(await bot.store.checkin_deliveries_for(server.alice.id)) == 1
+    assert await kindred.store.find_schedule("checkin", member_id=server.alice.id) is not None
+    assert len(await kindred.store.checkin_deliveries_for(server.alice.id)) == 1
 
 
 async def test_answers_are_swept_after_365_days(
-    bot: KindredBot, server: SampleServer, clock: ManualClock
+    kindred: KindredBot, server: SampleServer, clock: ManualClock
 ) -> None:
-    await answer_with_note(bot, server, clock)
-    cog: Any = bot.get_cog("CheckinsCog")
+    await answer_with_note(kindred, server, clock)
+    cog: Any = kindred.get_cog("CheckinsCog")
     clock.now += timedelta(days=364)
     assert await cog.sweep() == 0
     clock.now += timedelta(days=2)
     assert await cog.sweep() == 1
-    assert await bot.store.checkin_deliveries_for(server.alice.id) == []
+    assert await kindred.store.checkin_deliveries_for(server.alice.id) == []

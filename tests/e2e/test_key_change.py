@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import bot_said, open_request, prompt_posts, setup_support
+from helpers import bot_said, open_request, prompt_posts, schedule_prompt, setup_support
 
 from bot.core.sealing import KeyChangedError, Sealer, verify_key
 from bot.demo.harness import ManualClock, SampleServer, running_kindred
@@ -24,13 +24,7 @@ async def test_new_key_refused_then_accepted_and_everything_else_works(
     async with running_kindred(standin, data_dir, clock=clock, key=OLD_KEY):
         await setup_support(s)
         await open_request(s, s.alice)
-        it = await standin.slash(
-            s.admin,
-            s.general,
-            "prompt schedule",
-            options={"channel": s.general, "time": "09:00", "timezone": "UTC"},
-        )
-        await it.response()
+        await schedule_prompt(s, s.admin, s.general, time="09:00")
     (old_thread,) = standin.threads_of(s.support)
 
     store = await Store.open(data_dir / "kindred.db")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EPHEMERAL, text_of
+from helpers import EPHEMERAL, KEY, text_of
 
 from bot.app import KindredBot
 from bot.demo.harness import SampleServer, running_kindred
@@ -17,7 +17,7 @@ from bot.standin import StandIn
 async def test_login_syncs_commands_once(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
-    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, key=KEY) as bot:
         assert bot.commands_synced_this_start
     names = {c["name"] for c in standin.commands()}
     assert "kindred" in names
@@ -26,7 +26,7 @@ async def test_login_syncs_commands_once(
     assert {"help", "privacy", "my-data", "forget-me", "status", "forget-server"} <= subs
     syncs = standin.sync_count
 
-    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, key=KEY) as bot:
         assert not bot.commands_synced_this_start
     assert standin.sync_count == syncs
 
@@ -154,7 +154,7 @@ async def test_without_message_content_the_bot_starts_degraded(tmp_path: Path) -
         from bot.demo.harness import build_sample_server
 
         server = build_sample_server(standin)
-        async with running_kindred(standin, tmp_path / "data", key=b"k" * 32) as bot:
+        async with running_kindred(standin, tmp_path / "data", key=KEY) as bot:
             assert not bot.message_content_enabled
             it = await standin.slash(server.admin, server.general, "kindred status")
             text = text_of(await it.response())

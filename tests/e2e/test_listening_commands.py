@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EPHEMERAL, text_of
+from helpers import EPHEMERAL, KEY, text_of
 
 from bot.app import KindredBot
 from bot.demo.harness import (
@@ -25,8 +25,8 @@ SHARE = "I've been really struggling since I lost my job last week. I feel so an
 FIXING = "you should just update your resume and apply everywhere"
 
 
-async def _say(bot: KindredBot, standin: StandIn, who: Any, where: Any, text: str) -> None:
-    cog: Any = bot.get_cog("ListeningCog")
+async def _say(kindred: KindredBot, standin: StandIn, who: Any, where: Any, text: str) -> None:
+    cog: Any = kindred.get_cog("ListeningCog")
     before = cog.handled
     await standin.post(who, where, text)
     await standin.wait_until(lambda: cog.handled > before, 5)
@@ -81,7 +81,7 @@ async def test_weekly_tip_posts_once_on_its_day_and_can_be_turned_off(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
     clock = ManualClock(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))  # a Monday
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         it = await standin.slash(
             server.admin,
             server.general,
@@ -142,7 +142,7 @@ async def test_weekly_tip_rejects_a_bad_timezone(kindred: KindredBot, server: Sa
 async def test_without_the_intent_it_stays_quiet_and_status_says_so(tmp_path: Path) -> None:
     async with StandIn(message_content=False) as standin:
         server = build_sample_server(standin)
-        async with running_kindred(standin, tmp_path / "data", key=b"k" * 32) as bot:
+        async with running_kindred(standin, tmp_path / "data", key=KEY) as bot:
             it = await standin.slash(
                 server.admin, server.general, "listening setup", {"mode": "dm"}
             )
@@ -188,11 +188,11 @@ async def test_my_data_and_forget_me_cover_listening(
 async def test_settings_and_mutes_survive_a_restart(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
-    async with running_kindred(standin, data_dir, key=b"k" * 32):
+    async with running_kindred(standin, data_dir, key=KEY):
         it = await standin.slash(server.admin, server.general, "listening setup", {"mode": "dm"})
         await it.response()
         await (await standin.slash(server.moderator, server.general, "listening mute")).response()
-    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, key=KEY) as bot:
         await _say(bot, standin, server.alice, server.general, SHARE)
         await _say(bot, standin, server.moderator, server.general, FIXING)
         await _say(bot, standin, server.bob, server.general, "have you tried a career coach?")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import KEY, reply_with_button
 
 from bot.app import KindredBot
 from bot.demo.harness import ManualClock, SampleServer, running_kindred
@@ -33,8 +34,8 @@ async def _request(s: SampleServer, style: str) -> Any:
     return thread
 
 
-async def _reply(bot: KindredBot, s: SampleServer, who: Any, thread: Any, text: str) -> None:
-    cog: Any = bot.get_cog("ListeningCog")
+async def _reply(kindred: KindredBot, s: SampleServer, who: Any, thread: Any, text: str) -> None:
+    cog: Any = kindred.get_cog("ListeningCog")
     before = cog.handled
     await s.standin.post(who, thread, text)
     await s.standin.wait_until(lambda: cog.handled > before, 5)
@@ -70,10 +71,10 @@ def _nudges(s: SampleServer, who: Any) -> list[dict[str, Any]]:
     return [m for m in s.standin.dms(who) if m.get("embeds")]
 
 
-async def _kindred_post(bot: KindredBot, s: SampleServer, thread: Any, needle: str) -> Any:
+async def _kindred_post(kindred: KindredBot, s: SampleServer, thread: Any, needle: str) -> Any:
     """Wait for Kindred's post containing ``needle`` in ``thread`` and for the listening cog to
     have finished with it."""
-    cog: Any = bot.get_cog("ListeningCog")
+    cog: Any = kindred.get_cog("ListeningCog")
     bot_id = str(s.standin.world.bot.id)
     post = await s.standin.wait_for_message(
         thread, lambda m: m["author"]["id"] == bot_id and needle in (m.get("content") or "")
@@ -82,20 +83,13 @@ async def _kindred_post(bot: KindredBot, s: SampleServer, thread: Any, needle: s
     return post
 
 
-async def _reply_button(bot: KindredBot, s: SampleServer, who: Any, text: str) -> Any:
+async def _reply_button(kindred: KindredBot, s: SampleServer, who: Any, text: str) -> Any:
     """Answer the request with its Reply button (the form), as ``who``; Kindred's echo of it
     in the thread, once the listening cog has read it."""
     (post,) = [m for m in s.standin.messages(s.support) if m.get("components")]
-    buttons = [c["custom_id"] for row in post["components"] for c in row["components"]]
-    (reply_id,) = [b for b in buttons if b.startswith("support:reply:")]
-    modal = await (await s.standin.click(who, post, reply_id)).response()
-    submit = await s.standin.submit_modal(
-        who, s.support, modal["data"]["custom_id"], {"reply": text}, message=post
-    )
-    await submit.response()
-    await submit.followup()
+    await reply_with_button(s, who, post, text)
     (thread,) = s.standin.threads_of(s.support)
-    return await _kindred_post(bot, s, thread, "replied with the Reply button")
+    return await _kindred_post(kindred, s, thread, "replied with the Reply button")
 
 
 async def _watched_request(s: SampleServer, style: str = "listen") -> Any:
@@ -162,14 +156,14 @@ async def test_a_request_is_as_old_as_its_post_after_a_restart(
     """A thread quiet for two days is not judged as if the request were new after a restart."""
     s = server
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32):
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY):
         thread = await _watched_request(s)
     # Two days pass, for Kindred and on Discord (whose message ids carry their time).
     clock.advance(days=2)
     shift = int(timedelta(days=2).total_seconds() * 1000) << 22
     fresh_id = standin.world.ids.next
     monkeypatch.setattr(standin.world.ids, "next", lambda: fresh_id() + shift)
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         await _reply(bot, s, s.bob, thread, FIXING)
         assert _nudges(s, s.bob) == []
         # a share made now is still judged: the window is the request's age, not a blanket off

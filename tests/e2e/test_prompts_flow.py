@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpers import EPHEMERAL, KEY, footer, prompt_posts, refused, text_of
+from helpers import EPHEMERAL, KEY, footer, prompt_posts, refused, schedule_prompt, text_of
 
 from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.prompts.review import GONE
@@ -134,13 +134,7 @@ async def test_lively_threads_move_the_depth_and_quiet_ones_bring_it_back(
 ) -> None:
     clock = ManualClock(datetime(2026, 5, 4, 6, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        it = await standin.slash(
-            server.admin,
-            server.general,
-            "prompt schedule",
-            options={"channel": server.general, "time": "08:00", "timezone": "UTC"},
-        )
-        await it.response()
+        await schedule_prompt(server, server.admin, server.general, time="08:00")
         people = [server.alice, server.bob, server.moderator]
         depths = []
         for day in range(6):
@@ -174,13 +168,7 @@ async def test_failures_are_recorded_retried_sensibly_and_a_deleted_channel_paus
     clock = ManualClock(datetime(2026, 7, 1, 6, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         bot.get_cog("PromptsCog").service.retry_delays = (0.0, 0.0)  # type: ignore[union-attr]
-        it = await standin.slash(
-            server.admin,
-            server.general,
-            "prompt schedule",
-            options={"channel": server.support, "time": "08:00", "timezone": "UTC"},
-        )
-        await it.response()
+        await schedule_prompt(server, server.admin, server.support, time="08:00")
         # A Discord hiccup (503) is retried and the post goes out once.
         standin.fail_next("POST", r"/channels/\d+/messages$", status=503)
         clock.now = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)

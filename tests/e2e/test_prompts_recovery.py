@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import discord
 import pytest
-from helpers import KEY, prompt_posts, refused, text_of
+from helpers import KEY, prompt_posts, refused, schedule_prompt, text_of
 
 import bot.standin.rest_messages as rest_messages
 from bot.demo.harness import (
@@ -27,22 +27,12 @@ VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 
 
-async def _schedule(standin: StandIn, server: SampleServer, channel: Any, at: str) -> str:
-    it = await standin.slash(
-        server.admin,
-        server.general,
-        "prompt schedule",
-        options={"channel": channel, "time": at, "timezone": "UTC"},
-    )
-    return text_of(await it.response())
-
-
 async def test_a_restart_that_cannot_read_history_never_posts_twice(
     standin: StandIn, server: SampleServer, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = ManualClock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        await _schedule(standin, server, server.general, "09:00")
+        await schedule_prompt(server, server.admin, server.general, time="09:00")
         clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
         await bot.engine.run_due(clock.now)
         schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
@@ -83,7 +73,7 @@ async def test_a_network_error_starting_the_thread_still_counts_the_post(
 
     clock = ManualClock(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        await _schedule(standin, server, server.general, "09:00")
+        await schedule_prompt(server, server.admin, server.general, time="09:00")
         monkeypatch.setattr(discord.Message, "create_thread", reset)
         clock.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
         report = await bot.engine.run_due(clock.now)
@@ -107,11 +97,12 @@ async def test_moving_the_time_later_after_todays_post_names_tomorrow(
 ) -> None:
     clock = ManualClock(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        assert "Thu 26 Nov, 09:00" in await _schedule(standin, server, server.general, "09:00")
+        answer = await schedule_prompt(server, server.admin, server.general, time="09:00")
+        assert "Thu 26 Nov, 09:00" in answer
         clock.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
         await bot.engine.run_due(clock.now)
         clock.now = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-        answer = await _schedule(standin, server, server.general, "18:00")
+        answer = await schedule_prompt(server, server.admin, server.general, time="18:00")
         assert "The next one is Fri 27 Nov, 18:00 (UTC), in 1 day" in answer
         it = await standin.slash(server.alice, server.general, "prompt status")
         assert "Fri 27 Nov, 18:00 (UTC)" in text_of(await it.response())
@@ -196,7 +187,7 @@ async def test_status_never_shows_a_private_channels_name_or_prompt_to_outsiders
     )
     clock = ManualClock(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        await _schedule(standin, server, secret, "09:00")
+        await schedule_prompt(server, server.admin, secret, time="09:00")
         clock.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
         await bot.engine.run_due(clock.now)
         (post,) = prompt_posts(standin, secret)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpers import KEY, footer, prompt_posts, refused, text_of
+from helpers import KEY, footer, prompt_posts, refused, schedule_prompt, text_of
 
 from bot.demo.harness import (
     BOT_PERMISSIONS,
@@ -24,21 +24,14 @@ async def test_one_post_and_thread_at_local_time_in_two_timezones_across_dst(
     # Saturday 24 October 2026; Europe/Berlin falls back from CEST to CET on Sunday 25th.
     clock = ManualClock(datetime(2026, 10, 24, 5, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        it = await standin.slash(
-            server.admin,
-            server.general,
-            "prompt schedule",
-            options={"channel": server.general, "time": "9am", "timezone": "Europe/Berlin"},
+        answer = await schedule_prompt(
+            server, server.admin, server.general, time="9am", timezone="Europe/Berlin"
         )
-        answer = text_of(await it.response())
         assert "09:00" in answer and "Europe/Berlin" in answer
-        it = await standin.slash(
-            other.owner,
-            harbour,
-            "prompt schedule",
-            options={"channel": harbour, "time": "18:30", "timezone": "America/New_York"},
+        answer = await schedule_prompt(
+            server, other.owner, harbour, time="18:30", timezone="America/New_York", where=harbour
         )
-        assert "18:30" in text_of(await it.response())
+        assert "18:30" in answer
 
         await bot.engine.run_due(datetime(2026, 10, 24, 6, 59, tzinfo=UTC))
         assert prompt_posts(standin, server.general) == []
@@ -80,13 +73,7 @@ async def test_restarts_between_due_times_and_after_a_missed_one(
 ) -> None:
     clock = ManualClock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY):
-        it = await standin.slash(
-            server.admin,
-            server.general,
-            "prompt schedule",
-            options={"channel": server.general, "time": "09:00", "timezone": "UTC"},
-        )
-        await it.response()
+        await schedule_prompt(server, server.admin, server.general, time="09:00")
 
     # Restart before the due time: the schedule survives and posts once.
     clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -124,13 +111,7 @@ async def test_a_post_made_before_a_crash_is_found_not_repeated(
 ) -> None:
     clock = ManualClock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        it = await standin.slash(
-            server.admin,
-            server.general,
-            "prompt schedule",
-            options={"channel": server.general, "time": "09:00", "timezone": "UTC"},
-        )
-        await it.response()
+        await schedule_prompt(server, server.admin, server.general, time="09:00")
         clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
         await bot.engine.run_due(clock.now)
         schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
@@ -159,18 +140,14 @@ async def test_pause_resume_and_status(
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         it = await standin.slash(server.alice, server.general, "prompt status")
         assert "Not scheduled" in text_of(await it.response())
-        it = await standin.slash(
+        await schedule_prompt(
+            server,
             server.admin,
             server.general,
-            "prompt schedule",
-            options={
-                "channel": server.general,
-                "time": "9:30am",
-                "timezone": "Europe/Berlin",
-                "days": "weekdays",
-            },
+            time="9:30am",
+            timezone="Europe/Berlin",
+            days="weekdays",
         )
-        await it.response()
         it = await standin.slash(server.alice, server.general, "prompt status")
         status = text_of(await it.response())
         assert it.ephemeral

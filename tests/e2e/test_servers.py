@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from helpers import KEY
+
 from bot.app import KindredBot
 from bot.demo.harness import (
     BOT_PERMISSIONS,
@@ -51,7 +53,7 @@ async def test_a_left_servers_data_is_deleted_after_30_days(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
     clock = ManualClock(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         rule = Rule(parse_time("09:00"), "Europe/Berlin", "*")
         await bot.engine.save_schedule(
             kind="prompt", rule=rule, guild_id=server.guild.id, channel_id=server.general.id
@@ -73,12 +75,12 @@ async def test_a_server_that_removed_kindred_while_it_was_offline_is_forgotten_t
 ) -> None:
     clock = ManualClock(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
     rule = Rule(parse_time("09:00"), "Europe/Berlin", "*")
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         await bot.engine.save_schedule(
             kind="prompt", rule=rule, guild_id=server.guild.id, channel_id=server.general.id
         )
     server.guild.joined = False  # kicked while Kindred was down: no GUILD_DELETE ever arrives
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         assert bot.get_guild(server.guild.id) is None
         clock.advance(days=29)
         await bot.run_maintenance()
@@ -93,10 +95,10 @@ async def test_a_failed_command_sync_does_not_stop_the_bot(
 ) -> None:
     daily_limit = {"code": 30034, "message": "Max number of daily application command creates"}
     standin.fail_next("PUT", r"/applications/\d+/commands$", status=400, body=daily_limit)
-    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, key=KEY) as bot:
         assert not bot.commands_synced_this_start
         assert any("could not sync commands" in r.getMessage() for r in caplog.records)
     # The hash was not stored, so the next start syncs.
-    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, key=KEY) as bot:
         assert bot.commands_synced_this_start
     assert any(c["name"] == "kindred" for c in standin.commands())

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import bot_dm, bot_said, open_request, request_id_of, setup_support
+from helpers import KEY, bot_dm, bot_said, open_request, reply_with_button, setup_support
 
 from bot.core import log_privacy
 from bot.demo.harness import ManualClock, SampleServer, running_kindred
@@ -47,13 +47,7 @@ async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> None:
     (thread,) = standin.threads_of(s.support)
     await standin.post(s.bob, thread, "Thread reply from Bob")
     await bot_dm(s, s.alice, "Thread reply from Bob")
-    click = await standin.click(s.bob, post, f"support:reply:{request_id_of(post)}")
-    modal = await click.response()
-    submit = await standin.submit_modal(
-        s.bob, s.support, modal["data"]["custom_id"], {"reply": "Button reply"}
-    )
-    await submit.response()
-    await submit.followup()
+    await reply_with_button(s, s.bob, post, "Button reply")
     await bot_dm(s, s.alice, "Button reply")
     await standin.dm(s.alice, "A DM answer from the requester")
     await bot_said(s, thread, "A DM answer from the requester")
@@ -87,7 +81,7 @@ async def test_requester_appears_nowhere_in_database_or_logs(
         logging.getLogger(name).setLevel(logging.DEBUG)
     clock = ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
     dm_channel_id = standin.dm_channel(s.alice).id
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         await run_whole_flow(s, bot, clock)
         assert bot.store.path is not None
         during = database_values(bot.store.path)
@@ -136,7 +130,7 @@ async def test_my_data_and_forget_me_cover_support(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
     s = server
-    async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, key=KEY) as bot:
         await setup_support(s)
         _, post = await open_request(s, s.alice)
         pseudonym = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from helpers import (
     EPHEMERAL,
+    KEY,
     bot_dm,
     bot_said,
     open_request,
+    reply_with_button,
     request_id_of,
     setup_support,
     text_of,
@@ -96,7 +98,7 @@ async def test_thread_reply_reaches_requester_and_dm_answer_reaches_thread(
 async def test_reply_button_works_without_message_content(data_dir: Path) -> None:
     async with StandIn(message_content=False) as standin:
         s = build_sample_server(standin)
-        async with running_kindred(standin, data_dir, key=b"k" * 32) as bot:
+        async with running_kindred(standin, data_dir, key=KEY) as bot:
             assert not bot.message_content_enabled
             await setup_support(s)
             _, post = await open_request(s, s.alice)
@@ -107,14 +109,7 @@ async def test_reply_button_works_without_message_content(data_dir: Path) -> Non
             refused = await outsider.response()
             assert refused["data"]["flags"] & EPHEMERAL
             assert "Only responders" in refused["data"]["content"]
-            click = await standin.click(s.bob, post, custom_id)
-            modal = await click.response()
-            assert modal["type"] == 9
-            submit = await standin.submit_modal(
-                s.bob, s.support, modal["data"]["custom_id"], {"reply": "You're not alone."}
-            )
-            await submit.response()
-            done = await submit.followup()
+            done = await reply_with_button(s, s.bob, post, "You're not alone.")
             assert done["flags"] & EPHEMERAL and "Sent to" in done["content"]
             relayed = await bot_dm(s, s.alice, "You're not alone.")
             assert "**Bob** answered" in relayed["content"]
@@ -182,7 +177,7 @@ async def test_idle_request_closes_itself_and_is_deleted_after_retention(
 ) -> None:
     s = server
     clock = ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
-    async with running_kindred(standin, data_dir, clock=clock, key=b"k" * 32) as bot:
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         await setup_support(s)
         await open_request(s, s.alice)
         (thread,) = standin.threads_of(s.support)
@@ -226,7 +221,7 @@ async def test_rate_limit_per_member(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
     s = server
-    async with running_kindred(standin, data_dir, key=b"k" * 32, support_limit=2):
+    async with running_kindred(standin, data_dir, key=KEY, support_limit=2):
         await setup_support(s)
         await open_request(s, s.alice)
         await open_request(s, s.alice)
@@ -332,12 +327,12 @@ async def test_buttons_and_relays_survive_a_restart(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
     s = server
-    async with running_kindred(standin, data_dir, key=b"k" * 32):
+    async with running_kindred(standin, data_dir, key=KEY):
         await setup_support(s)
         await open_request(s, s.alice)
     (thread,) = standin.threads_of(s.support)
     welcome = standin.dms(s.alice)[-1]
-    async with running_kindred(standin, data_dir, key=b"k" * 32):
+    async with running_kindred(standin, data_dir, key=KEY):
         await standin.post(s.bob, thread, "Still here after a restart")
         await bot_dm(s, s.alice, "Still here after a restart")
         click = await standin.click(

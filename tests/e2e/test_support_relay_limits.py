@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers import EPHEMERAL, bot_dm, bot_said, open_request, request_id_of, setup_support
+from helpers import EPHEMERAL, bot_dm, bot_said, open_request, reply_with_button, setup_support
 
 from bot.app import KindredBot
 from bot.demo.harness import SampleServer
@@ -58,13 +58,7 @@ async def test_a_many_line_reply_button_answer_arrives_both_ways(
     await setup_support(s, role=False)
     _, post = await open_request(s, s.alice)
     (thread,) = s.standin.threads_of(s.support)
-    click = await s.standin.click(s.bob, post, f"support:reply:{request_id_of(post)}")
-    form = await click.response()
-    submit = await s.standin.submit_modal(
-        s.bob, s.support, form["data"]["custom_id"], {"reply": MANY_LINES}, message=post
-    )
-    await submit.response()
-    told = await submit.followup()
+    told = await reply_with_button(s, s.bob, post, MANY_LINES)
     assert told["flags"] & EPHEMERAL
     assert "by DM, and copied into the thread" in told["content"], told["content"]
     relayed = await bot_dm(s, s.alice, "**Bob** answered")
@@ -102,15 +96,9 @@ async def test_reply_button_says_truly_when_neither_copy_arrived(
     await setup_support(s, role=False)
     _, post = await open_request(s, s.closed_dms)
     (thread,) = s.standin.threads_of(s.support)
-    click = await s.standin.click(s.bob, post, f"support:reply:{request_id_of(post)}")
-    form = await click.response()
     s.standin.fail_next("POST", rf"/channels/{thread.id}/messages$", status=403, body={
         "code": 50001, "message": "Missing Access"
     })  # fmt: skip
-    submit = await s.standin.submit_modal(
-        s.bob, s.support, form["data"]["custom_id"], {"reply": "Are you there?"}, message=post
-    )
-    await submit.response()
-    told = (await submit.followup())["content"]
+    told = (await reply_with_button(s, s.bob, post, "Are you there?"))["content"]
     assert "couldn't deliver your reply" in told and "DMs are closed" in told
     assert "is in the thread" not in told

@@ -27,7 +27,7 @@ def shipped() -> Library:
 def test_shipped_library_is_the_one_at_the_repository_root() -> None:
     # In a checkout (and an editable install) the library is the root prompts.yaml; a wheel
     # maps it into the package (tests/test_packaging.py).
-    assert Path(__file__).resolve().parents[1] / "prompts.yaml" == SHIPPED
+    assert Path(__file__).resolve().parents[2] / "prompts.yaml" == SHIPPED
 
 
 def test_shipped_library_has_enough_prompts_in_every_cell(shipped: Library) -> None:

@@ -1,6 +1,6 @@
 """The due-work engine: on-time delivery, DST, failures, pacing, pause/resume, lifecycle.
 
-Downtime and crash recovery are in test_scheduler_recovery.py; fakes in scheduler_fakes.py.
+Downtime and crash recovery are in test_engine_recovery.py; fakes in scheduler_fakes.py.
 """
 
 from __future__ import annotations

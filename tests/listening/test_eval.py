@@ -13,7 +13,7 @@ import pytest
 
 from bot.listening.detector import DetectionConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the repository root
 
 
 def _bench() -> ModuleType:

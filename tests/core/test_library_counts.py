@@ -19,7 +19,7 @@ from bot.core.library import (
 MIN_PROMPTS = 180
 MIN_PER_CELL = 15
 
-# The brief's inclusiveness list, beyond the words tests/test_library.py already checks:
+# The brief's inclusiveness list, beyond the words tests/core/test_library.py already checks:
 # nothing may assume a family, partner, faith, money, work or school, health, a body, or a
 # nationality.
 ASSUMPTIONS = re.compile(
