@@ -7,7 +7,9 @@
   ``log_privacy``: keeps identities and private text out of logs; ``sealing``: AES-GCM and HMAC
 - ``library`` and ``library_yaml``: loading and validating prompts.yaml
 - ``text``: the normaliser and phrase language shared by crisis and listening detection;
-  ``crisis``: crisis detection; ``pseudonyms``: the words anonymous names are made of
+  ``crisis``: crisis detection (``crisis_rules`` and ``crisis_constructs``: the clinical
+  constructs as rules; ``crisis_model``: the small learned model beside them);
+  ``pseudonyms``: the words anonymous names are made of; ``cooldown``: in-memory rate limits
 - ``recurrence``: the schedule rule a row holds and parsing what members type;
   ``timezones``: timezone autocomplete; ``bridges``: what one feature offers another
 
@@ -20,7 +22,11 @@ __all__ = [
     "buttons",
     "checks",
     "clock",
+    "cooldown",
     "crisis",
+    "crisis_constructs",
+    "crisis_model",
+    "crisis_rules",
     "errors",
     "forms",
     "library",

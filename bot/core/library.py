@@ -132,6 +132,8 @@ class SafetySection:
     phrases: tuple[str, ...]
     patterns: tuple[str, ...]  # validated regular expressions, run on normalized text
     resources: str
+    abuse_resources: str = ""  # added when someone else is hurting or threatening the writer
+    helper_resources: str = ""  # added when the writer is worried about someone else
 
 
 @dataclass(frozen=True)
@@ -370,7 +372,12 @@ def _checkins(reader: NodeReader, node: Node) -> CheckinSection:
 
 
 def _safety(reader: NodeReader, node: Node) -> SafetySection:
-    fields = reader.fields(node, entry="safety", required=("phrases", "patterns", "resources"))
+    fields = reader.fields(
+        node,
+        entry="safety",
+        required=("phrases", "patterns", "resources"),
+        optional=("abuse_resources", "helper_resources"),
+    )
     phrase_nodes = reader.items(fields["phrases"], entry="safety", field="phrases")
     phrases = []
     for index, item in enumerate(phrase_nodes):
@@ -401,4 +408,11 @@ def _safety(reader: NodeReader, node: Node) -> SafetySection:
     resources = reader.text(
         fields["resources"], entry="safety", field="resources", max_len=RESOURCES_MAX
     )
-    return SafetySection(phrases=tuple(phrases), patterns=tuple(patterns), resources=resources)
+    extra = {
+        name: reader.text(fields[name], entry="safety", field=name, max_len=RESOURCES_MAX)
+        for name in ("abuse_resources", "helper_resources")
+        if name in fields
+    }
+    return SafetySection(
+        phrases=tuple(phrases), patterns=tuple(patterns), resources=resources, **extra
+    )

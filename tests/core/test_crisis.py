@@ -59,6 +59,8 @@ NOT_CRISIS = [
     "I went to the gym and pushed myself hard",
     "herself harmless",
     "I can go on for hours about this game",
+    # Talk about a film or book: its words count half (issue 12: films and books stay quiet).
+    "Suicide Squad was a fun film",
     "",
     "   ",
     "!!!",
@@ -79,7 +81,6 @@ def test_everyday_figures_of_speech_are_not(detector: CrisisDetector, text: str)
     "text",
     [
         "I'm not suicidal, just tired",  # negation: we still offer, it costs little
-        "Suicide Squad was a fun film",  # the word alone errs toward offering
         "I can't go on the trip this weekend",  # ambiguous phrase: offer
     ],
 )

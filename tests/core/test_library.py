@@ -48,18 +48,26 @@ def test_shipped_library_meets_the_content_minimums(shipped: Library) -> None:
     assert len(shipped.checkins.questions) >= 6
     assert shipped.checkins.moods == ("Rough", "Low", "Okay", "Good", "Great")
     assert shipped.checkins.low_offer
-    assert len(shipped.safety.phrases) >= 20
-    assert len(shipped.safety.patterns) >= 5
+    # Crisis detection models constructs in code (docs/crisis.md); the library holds the texts
+    # it offers and a community's extra words.
+    assert shipped.safety.phrases
+    assert "abuse" in shipped.safety.abuse_resources
+    assert "someone else" in shipped.safety.helper_resources
 
 
 def test_shipped_resources_point_to_local_help_without_assuming_a_country(
     shipped: Library,
 ) -> None:
+    # Issue 12: the default names an emergency number, as examples for several regions, beside
+    # the local one and an international directory; no single country's lines.
     text = shipped.safety.resources
     assert "findahelpline.com" in text
     assert "local emergency number" in text
-    for country_specific in ("911", "999", "112", "988", "Samaritans", "USA", "UK"):
-        assert country_specific not in text
+    assert "112 across Europe" in text and "911 in North America" in text
+    for extra in (shipped.safety.abuse_resources, shipped.safety.helper_resources):
+        assert "findahelpline.com" in extra
+    for country_specific in ("988", "Samaritans", "USA", "UK", "1-800"):
+        assert all(country_specific not in t for t in (text, shipped.safety.abuse_resources))
 
 
 def test_shipped_prompts_are_open_questions(shipped: Library) -> None:
@@ -273,7 +281,7 @@ def test_patterns_that_could_never_work_or_always_fire(
 
 
 def test_phrase_without_letters(tmp_path: Path) -> None:
-    path, line = broken(tmp_path, '    - "suicide"\n', '    - "!!!"\n')
+    path, line = broken(tmp_path, '    - "unalive myself"\n', '    - "!!!"\n')
     err = load_error(path)
     assert (err.line, err.entry) == (line, "safety.phrases[0]")
 
