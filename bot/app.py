@@ -15,7 +15,13 @@ import discord
 from discord.ext import commands
 
 from bot.core import log_privacy
-from bot.core.bridges import CheckinHomes, ReplyListener, RequestOpener, ThreadStyles
+from bot.core.bridges import (
+    CheckinHomes,
+    CrisisAlerts,
+    ReplyListener,
+    RequestOpener,
+    ThreadStyles,
+)
 from bot.core.clock import Clock, utc_now
 from bot.core.crisis import CrisisDetector
 from bot.core.errors import KindredTree
@@ -196,6 +202,11 @@ class KindredBot(commands.Bot):
         return cog if isinstance(cog, ThreadStyles) else None
 
     @property
+    def crisis_alerts(self) -> CrisisAlerts | None:
+        cog = self.get_cog(SUPPORT_COG)
+        return cog if isinstance(cog, CrisisAlerts) else None
+
+    @property
     def checkin_homes(self) -> CheckinHomes | None:
         cog = self.get_cog(CHECKINS_COG)
         return cog if isinstance(cog, CheckinHomes) else None
@@ -212,8 +223,9 @@ class KindredBot(commands.Bot):
         if self.message_content_enabled:
             return []
         return [
-            "The message-content intent is off: active-listening reminders are paused and "
-            "support-thread replies reach requesters only through the Reply button. "
+            "The message-content intent is off: active-listening reminders and crisis checks in "
+            "watched channels are paused, and support-thread replies reach requesters only "
+            "through the Reply button. "
             "Enable it under Developer Portal → Bot → Privileged Gateway Intents."
         ]
 

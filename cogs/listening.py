@@ -23,6 +23,7 @@ from bot.core.checks import manage_server_only
 from bot.core.errors import UserFacingError
 from bot.core.privacy import DataArea
 from bot.core.timezones import timezone_autocomplete
+from bot.listening.crisis import CrisisWatch
 from bot.listening.delivery import (
     WEEKLY_TIP_KIND,
     NudgeSender,
@@ -67,6 +68,7 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         self._watched: dict[int, tuple[int, str]] = {}
         self._limits: dict[int, Limits] = {}
         self.threads = SupportThreads(bot, self.tracker)
+        self.crisis = CrisisWatch(bot)
         self._pruner: asyncio.Task[None] | None = None
         # members' messages this cog has finished with (tests wait on it instead of sleeping)
         self.handled = 0
@@ -186,6 +188,8 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         own = me is not None and message.author.id == me.id
         if message.author.bot and not own:
             return
+        if not own:
+            await self.crisis.check(message)
         style = await self.threads.style_of(message.channel)
         if own:
             # Only Kindred's posts in a support thread can carry someone's words.

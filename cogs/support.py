@@ -16,6 +16,7 @@ from bot.core.errors import UserFacingError, reporting_errors
 from bot.core.privacy import DataArea
 from bot.core.sealing import SealingError
 from bot.store.support import SupportRequest
+from bot.support.crisis import crisis_care_line
 from bot.support.forms import handle_support_form, is_support_form
 from bot.support.lifecycle import RATE_WINDOW, NotInServer
 from bot.support.names import STYLES, handle_of, request_link_id
@@ -92,6 +93,19 @@ class SupportCog(commands.GroupCog, group_name="support"):
             return
         await open_form(interaction, RequestModal(guild_id, style))
 
+    async def crisis_scan_enabled(self, guild_id: int) -> bool:
+        config = await self.bot.store.support_config(guild_id)
+        return config is not None and config.crisis_scan
+
+    async def server_resources(self, guild_id: int) -> str | None:
+        config = await self.bot.store.support_config(guild_id)
+        return config.resources if config is not None else None
+
+    async def alert_public_crisis(self, message: discord.Message, *, reached_writer: bool) -> bool:
+        return await self.service.alerter.alert_public_crisis(
+            message, reached_writer=reached_writer
+        )
+
     async def style_for_thread(self, thread_id: int) -> str | None:
         """ "listen", "advice" or "either" for a support request's thread; None otherwise."""
         request = await self.bot.store.support_request_by_thread(thread_id)
@@ -108,6 +122,8 @@ class SupportCog(commands.GroupCog, group_name="support"):
         channel="Where anonymous requests are posted, each with its own thread",
         responder_role="Who is pinged for new requests and may answer them (optional)",
         resources="This server's crisis-resources text (default: Kindred's)",
+        crisis_alerts="Ping the responder role when a request or a watched message may be a crisis",
+        crisis_scan="Check messages in channels active listening watches for crisis language",
     )
     @manage_server_only()
     @guild_only()
@@ -117,6 +133,8 @@ class SupportCog(commands.GroupCog, group_name="support"):
         channel: discord.TextChannel,
         responder_role: discord.Role | None = None,
         resources: app_commands.Range[str, 20, RESOURCES_MAX] | None = None,
+        crisis_alerts: bool | None = None,
+        crisis_scan: bool | None = None,
     ) -> None:
         """Set where anonymous requests go, who answers them, and the crisis resources."""
         guild = interaction.guild
@@ -148,12 +166,20 @@ class SupportCog(commands.GroupCog, group_name="support"):
                 "mentionable (Server Settings → Roles) or give me **Mention @everyone, @here "
                 "and All Roles** there, then run this again."
             )
+        before = await self.bot.store.support_config(guild.id)
+        # Options left out keep what the server chose before.
+        alerts = (
+            crisis_alerts if crisis_alerts is not None else bool(before and before.crisis_alerts)
+        )
+        scan = crisis_scan if crisis_scan is not None else bool(before and before.crisis_scan)
         await self.bot.store.save_support_config(
             guild.id,
             channel_id=channel.id,
             responder_role_id=responder_role.id if responder_role else None,
             resources=resources.strip() if resources else None,
             now=self.bot.clock(),
+            crisis_alerts=alerts,
+            crisis_scan=scan,
         )
         who = (
             f"**{responder_role.name}** is pinged and answers"
@@ -167,6 +193,13 @@ class SupportCog(commands.GroupCog, group_name="support"):
                 "Your crisis resources are saved."
                 if resources
                 else "Crisis resources: Kindred's default."
+            )
+            + "\n"
+            + crisis_care_line(
+                alerts,
+                scan,
+                has_role=responder_role is not None,
+                content_intent=self.bot.message_content_enabled,
             ),
             ephemeral=True,
         )
@@ -329,7 +362,16 @@ class SupportCog(commands.GroupCog, group_name="support"):
             (
                 "Support requests",
                 f"<#{config.channel_id}>{role} · {open_count} open",
-            )
+            ),
+            (
+                "Crisis care",
+                crisis_care_line(
+                    config.crisis_alerts,
+                    config.crisis_scan,
+                    has_role=config.responder_role_id is not None,
+                    content_intent=self.bot.message_content_enabled,
+                ).removeprefix("Crisis care: "),
+            ),
         ]
 
 

@@ -283,12 +283,14 @@ async def handle_note_submit(interaction: discord.Interaction[Any]) -> None:
         return
     sealed = bot.sealer.seal(note, purpose="checkin-note")
     await bot.store.save_checkin_note(delivery.id, delivery.member_id, sealed, bot.clock())
-    if bot.crisis.is_crisis(note):
+    verdict = bot.crisis.assess(note)
+    if verdict is not None:
+        resources = bot.crisis.resources_for(verdict, limit=1700)
         await polite(
             interaction,
             (
                 "Your note is saved, only for you. What you wrote sounds really heavy, and "
-                "you deserve support right now.\n\n" + bot.crisis.resources + "\n\n"
+                "you deserve support right now.\n\n" + resources + "\n\n"
                 "**I'd like to talk** on the check-in reaches people in your server "
                 "anonymously."
             )[:2000],

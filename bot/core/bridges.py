@@ -5,7 +5,8 @@ thread's request wants and hears the answers given with the Reply button; suppor
 check-ins when a member's home server is gone. Each offer is one small protocol, so a feature
 depends on just what it uses; it is implemented by the offering feature's cog and found through
 a typed accessor on ``KindredBot`` (``bot.request_opener``, ``bot.thread_styles``,
-``bot.checkin_homes``, ``bot.reply_listener``), None while that cog is not loaded.
+``bot.crisis_alerts``, ``bot.checkin_homes``, ``bot.reply_listener``), None while that cog is
+not loaded.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import discord
 
-__all__ = ["CheckinHomes", "ReplyListener", "RequestOpener", "ThreadStyles"]
+__all__ = ["CheckinHomes", "CrisisAlerts", "ReplyListener", "RequestOpener", "ThreadStyles"]
 
 
 @runtime_checkable
@@ -34,6 +35,25 @@ class ThreadStyles(Protocol):
 
     async def style_for_thread(self, thread_id: int) -> str | None:
         """ "listen", "advice" or "either" for a support request's thread; None otherwise."""
+        ...
+
+
+@runtime_checkable
+class CrisisAlerts(Protocol):
+    """Offered by the support feature (it holds the server's crisis settings, resources text and
+    support channel), used by active listening to care for crises in watched channels."""
+
+    async def crisis_scan_enabled(self, guild_id: int) -> bool:
+        """True if the server asked for its watched channels to be checked for crises."""
+        ...
+
+    async def server_resources(self, guild_id: int) -> str | None:
+        """The server's own crisis-resources text, if it set one."""
+        ...
+
+    async def alert_public_crisis(self, message: discord.Message, *, reached_writer: bool) -> bool:
+        """Tell the moderators (support channel, jump link) when alerts are on or the writer
+        could not be reached privately. True if a note was posted."""
         ...
 
 

@@ -28,6 +28,8 @@ class SupportConfig:
     channel_id: int
     responder_role_id: int | None
     resources: str | None
+    crisis_alerts: bool = False
+    crisis_scan: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,31 +109,49 @@ class SupportStore(RowQueries):
         responder_role_id: int | None,
         resources: str | None,
         now: datetime,
+        crisis_alerts: bool = False,
+        crisis_scan: bool = False,
     ) -> None:
         await self.db.execute(
             """
             INSERT INTO support_config (guild_id, channel_id, responder_role_id, resources,
-                                        updated_at)
-            VALUES (?, ?, ?, ?, ?)
+                                        crisis_alerts, crisis_scan, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
                 channel_id = excluded.channel_id,
                 responder_role_id = excluded.responder_role_id,
                 resources = excluded.resources,
+                crisis_alerts = excluded.crisis_alerts,
+                crisis_scan = excluded.crisis_scan,
                 updated_at = excluded.updated_at
             """,
-            (guild_id, channel_id, responder_role_id, resources, _iso(now)),
+            (
+                guild_id,
+                channel_id,
+                responder_role_id,
+                resources,
+                int(crisis_alerts),
+                int(crisis_scan),
+                _iso(now),
+            ),
         )
 
     async def support_config(self, guild_id: int) -> SupportConfig | None:
         row = await self._one(
-            "SELECT guild_id, channel_id, responder_role_id, resources FROM support_config "
+            "SELECT guild_id, channel_id, responder_role_id, resources, crisis_alerts, crisis_scan "
+            "FROM support_config "
             "WHERE guild_id = ?",
             (guild_id,),
         )
         if row is None:
             return None
         return SupportConfig(
-            row["guild_id"], row["channel_id"], row["responder_role_id"], row["resources"]
+            row["guild_id"],
+            row["channel_id"],
+            row["responder_role_id"],
+            row["resources"],
+            bool(row["crisis_alerts"]),
+            bool(row["crisis_scan"]),
         )
 
     # -- requests -------------------------------------------------------------

@@ -71,4 +71,13 @@ MIGRATIONS: list[str] = [
         ON support_rate_marks (guild_id, member_hash, created_at);
     CREATE INDEX support_rate_marks_created ON support_rate_marks (created_at);
     """,
+    # support 3: crisis care settings. crisis_alerts: a crisis in a request's thread pings the
+    # responder role (the pseudonym only); crisis_scan: messages in the channels active
+    # listening watches are checked for crisis language, the writer is offered resources by DM
+    # and (with alerts on, or when the DM fails) the support channel gets a note with a link.
+    # Settings only: no message, verdict or member is stored.
+    """
+    ALTER TABLE support_config ADD COLUMN crisis_alerts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE support_config ADD COLUMN crisis_scan INTEGER NOT NULL DEFAULT 0;
+    """,
 ]

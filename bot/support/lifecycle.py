@@ -15,6 +15,7 @@ import discord
 from bot.core.errors import UserFacingError
 from bot.core.sealing import SealingError
 from bot.store.support import SupportConfig, SupportRequest
+from bot.support.crisis import CrisisAlerter
 from bot.support.names import IDLE_DAYS
 from bot.support.sending import Outcome, send_to
 
@@ -51,6 +52,7 @@ class SupportBase:
         self.bot = bot
         # Threads of vanished requests already told so (one note, not one per message).
         self._gone_noted: set[int] = set()
+        self.alerter = CrisisAlerter(bot)
 
     # -- keys -----------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import discord
 from bot.core.errors import UserFacingError
 from bot.core.sealing import SealingError
 from bot.store.support import SupportConfig, SupportRequest
+from bot.support.crisis import crisis_text
 from bot.support.lifecycle import RATE_WINDOW, SEAL_DM, SupportBase
 from bot.support.names import (
     IDLE_DAYS,
@@ -40,19 +41,6 @@ COLOUR = discord.Colour.from_rgb(129, 178, 154)
 SEAL_USER = "support-requester-id"
 SEAL_PENDING = "support-pending-text"
 PSEUDONYM_TRIES = 8
-
-CRISIS_NOTE = (
-    "🕊️ **A note for responders:** something in this request may point to a crisis. Kindred "
-    "has privately sent them this server's crisis resources. Please answer gently, don't "
-    "argue or lecture, and if you think someone is in immediate danger, tell a moderator."
-)
-
-
-def crisis_text(resources: str) -> str:
-    return (
-        "💛 It sounds like things may be really hard right now. You matter, and you don't have "
-        f"to face this alone.\n\n{resources}"
-    )
 
 
 class SupportService(SupportBase):
@@ -142,9 +130,9 @@ class SupportService(SupportBase):
                 "permissions there). Nothing was shared. Please tell a server admin."
             ) from None
         await bot.store.add_support_rate_mark(guild_id, self.rate_key(guild_id, user_id), now)
-        crisis = bot.crisis.is_crisis(f"{title}\n{text}")
+        crisis = bot.crisis.assess(f"{title}\n{text}")
         if crisis:
-            await self.say(thread, CRISIS_NOTE)
+            await self.alerter.alert_in_thread(thread, config)
 
         guild = bot.get_guild(guild_id)
         welcome = (
@@ -158,7 +146,7 @@ class SupportService(SupportBase):
             f"{IDLE_DAYS} days closes by itself."
         )
         dms_open = await self._dm(dm, welcome, view=requester_controls(request_id))
-        resources = self.resources(config)
+        resources = bot.crisis.resources_for(crisis, config.resources)
         if crisis and dms_open:
             await self._dm(dm, crisis_text(resources))
         lines = [f"Your request is posted anonymously as **{pseudonym}**, in {channel.mention}."]
@@ -245,10 +233,13 @@ class SupportService(SupportBase):
         )
         if outcome.sent and thread is not None:
             await self.bot.store.touch_support_request(request.id, self.bot.clock())
-            if self.bot.crisis.is_crisis(text):
-                await self.say(thread, CRISIS_NOTE)
+            crisis = self.bot.crisis.assess(text)
+            if crisis:
                 config = await self.bot.store.support_config(request.guild_id)
-                await self._dm(self.requester_dm(request), crisis_text(self.resources(config)))
+                await self.alerter.alert_in_thread(thread, config)
+                own = config.resources if config else None
+                resources = self.bot.crisis.resources_for(crisis, own)
+                await self._dm(self.requester_dm(request), crisis_text(resources))
         return outcome
 
     def is_responder(self, config: SupportConfig | None, member: Any) -> bool:

@@ -43,6 +43,23 @@ def raw_files(data_dir: Path) -> dict[str, bytes]:
 async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> None:
     standin = s.standin
     await setup_support(s)
+    # crisis care on: thread notes ping the responders, watched channels are checked
+    it = await standin.slash(
+        s.admin,
+        s.general,
+        "support setup",
+        options={
+            "channel": s.support,
+            "responder_role": s.helpers,
+            "crisis_alerts": True,
+            "crisis_scan": True,
+        },
+    )
+    await it.response()
+    it = await standin.slash(
+        s.admin, s.general, "listening setup", options={"mode": "dm", "channel": s.general}
+    )
+    await it.response()
     _, post = await open_request(s, s.alice, text="My name is not here. I feel lost.")
     (thread,) = standin.threads_of(s.support)
     await standin.post(s.bob, thread, "Thread reply from Bob")
@@ -51,6 +68,17 @@ async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> None:
     await bot_dm(s, s.alice, "Button reply")
     await standin.dm(s.alice, "A DM answer from the requester")
     await bot_said(s, thread, "A DM answer from the requester")
+    notes = len([m for m in standin.messages(thread) if "note for responders" in m["content"]])
+    await standin.dm(s.alice, "gave all my games away, wont be needing them")
+    await standin.wait_until(
+        lambda: (
+            len([m for m in standin.messages(thread) if "note for responders" in m["content"]])
+            > notes
+        ),
+        5,
+    )
+    await standin.post(s.bob, s.general, "took the whole bottle an hour ago")
+    await bot_said(s, s.support, "Crisis care")
     _, second = await open_request(s, s.alice, title="Another", text="I can't go on like this")
     await standin.dm(s.alice, "Which one gets this?")
     ask = await bot_dm(s, s.alice, "Which one is this message for?")
@@ -114,6 +142,8 @@ async def test_requester_appears_nowhere_in_database_or_logs(
         "A DM answer from the requester",
         "Which one gets this?",
         "can't go on like this",
+        "wont be needing them",
+        "took the whole bottle",
     )
     for record in records:
         for text in texts:
