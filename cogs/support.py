@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.checks import guild_only, manage_messages_only, manage_server_only
+from bot.core.checks import guild_only, manage_messages_server_wide, manage_server_only
 from bot.core.errors import UserFacingError, reporting_errors
 from bot.core.privacy import DataArea
 from bot.core.sealing import SealingError
@@ -223,7 +223,7 @@ class SupportCog(commands.GroupCog, group_name="support"):
         name="block", description="Stop the member behind a pseudonym from new requests"
     )
     @app_commands.describe(handle="The request's pseudonym, e.g. Gentle Otter · 4f2")
-    @manage_messages_only()
+    @manage_messages_server_wide()
     @guild_only()
     async def block(self, interaction: discord.Interaction[Any], handle: str) -> None:
         """Block whoever is behind a request's pseudonym, without learning who (Manage Messages)."""

@@ -43,6 +43,20 @@ def require_manage_messages(interaction: discord.Interaction[Any]) -> None:
         )
 
 
+def require_manage_messages_server_wide(interaction: discord.Interaction[Any]) -> None:
+    """Manage Messages in the server itself, not only in the channel the command runs in: for
+    actions that reach the whole server (a channel overwrite grants it in one channel only)."""
+    if interaction.guild is None:
+        raise NotAllowed("This command works in a server, not in DMs.")
+    member = interaction.user
+    perms = member.guild_permissions if isinstance(member, discord.Member) else None
+    if perms is None or not (perms.manage_messages or perms.administrator):
+        raise NotAllowed(
+            "Only members with the **Manage Messages** permission for the whole server can do "
+            "this — usually the server's moderators."
+        )
+
+
 def require_guild(interaction: discord.Interaction[Any]) -> None:
     if interaction.guild is None:
         raise NotAllowed("This command works in a server, not in DMs.")
@@ -64,6 +78,11 @@ def manage_server_only() -> Callable[[T], T]:
 def manage_messages_only() -> Callable[[T], T]:
     """Decorator: the subcommand needs Manage Messages (or Administrator)."""
     return _as_check(require_manage_messages)
+
+
+def manage_messages_server_wide() -> Callable[[T], T]:
+    """Decorator: the subcommand needs Manage Messages server-wide (or Administrator)."""
+    return _as_check(require_manage_messages_server_wide)
 
 
 def guild_only() -> Callable[[T], T]:

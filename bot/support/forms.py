@@ -91,8 +91,9 @@ async def submit_reply(
     if not text:
         raise UserFacingError("Your reply is empty — write something and send it again.")
     config = await service.bot.store.support_config(request.guild_id)
-    if not service.is_responder(config, interaction.user):
-        raise UserFacingError("Only responders can reply to support requests in this server.")
+    refusal = service.reply_refusal(request, config, interaction)
+    if refusal is not None:
+        raise UserFacingError(refusal)
     name = getattr(interaction.user, "display_name", interaction.user.name)
     await interaction.response.defer(ephemeral=True, thinking=True)
     by_dm = await service.relay_to_requester(request, name, text, [])

@@ -242,6 +242,34 @@ class SupportService(SupportBase):
                 await self._dm(self.requester_dm(request), crisis_text(resources))
         return outcome
 
+    def reply_refusal(
+        self,
+        request: SupportRequest,
+        config: SupportConfig | None,
+        interaction: discord.Interaction[Any],
+    ) -> str | None:
+        """Why ``interaction`` may not answer ``request`` (None: it may). Only from the request's
+        server, on its post or in its thread, and by a responder: a Reply button or form that
+        turns up anywhere else (a forged id, a DM) reaches nobody."""
+        if interaction.guild_id != request.guild_id or not isinstance(
+            interaction.user, discord.Member
+        ):
+            return "You can answer a support request only in its own server."
+        if interaction.channel_id not in {request.channel_id, request.thread_id}:
+            return "Answer a support request from its post or its thread."
+        if not self.is_responder(config, interaction.user):
+            role = (
+                interaction.guild.get_role(config.responder_role_id or 0)
+                if (interaction.guild and config)
+                else None
+            )
+            return (
+                "Only responders"
+                + (f" (the **{role.name}** role)" if role else "")
+                + " can reply to support requests in this server."
+            )
+        return None
+
     def is_responder(self, config: SupportConfig | None, member: Any) -> bool:
         if config is None or config.responder_role_id is None:
             return True

@@ -154,17 +154,9 @@ class ReplyButton(_RequestButton, template=r"support:reply:(?P<id>[0-9]{1,18})")
             return
         service = service_of(interaction)
         config = await service.bot.store.support_config(request.guild_id)
-        if not service.is_responder(config, interaction.user):
-            role = (
-                interaction.guild.get_role(config.responder_role_id or 0)
-                if (interaction.guild and config)
-                else None
-            )
-            raise UserFacingError(
-                "Only responders"
-                + (f" (the **{role.name}** role)" if role else "")
-                + " can reply to support requests in this server."
-            )
+        refusal = service.reply_refusal(request, config, interaction)
+        if refusal is not None:
+            raise UserFacingError(refusal)
         await open_form(interaction, ReplyModal(request.id))
 
 
@@ -248,11 +240,37 @@ class PickButton(
         await service.deliver_pending(interaction.channel, self.pending_id, request)  # type: ignore[arg-type]
 
 
+class UnknownSupportButton(
+    KindredButton,
+    template=(
+        r"support:(?!(?:reply|close|keep):[0-9]{1,18}$|pick:[0-9]{1,18}:[0-9]{1,18}$)"
+        r"(?P<rest>.{0,100})"
+    ),
+):
+    """Any other ``support:`` id (tampered, or from a future version): a polite answer, never
+    silence."""
+
+    def __init__(self, rest: str) -> None:
+        super().__init__(make_button(f"support:{rest}", "?"))
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> Self:
+        return cls(match["rest"])
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message(
+            "This button doesn't work any more. If you were answering or closing a request, "
+            "use the buttons on its latest message, or `/support request` to start a new one.",
+            ephemeral=True,
+        )
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     ReplyButton,
     CloseButton,
     KeepOpenButton,
     PickButton,
+    UnknownSupportButton,
 )
 
 

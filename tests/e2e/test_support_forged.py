@@ -1,0 +1,126 @@
+"""Forged and misplaced use of support (issue 16, items 6 and 10): a Reply form that turns up
+outside its request's server, post or thread reaches nobody, and a server-wide block needs
+Manage Messages for the whole server, not one channel's overwrite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import EPHEMERAL, open_request, request_id_of, setup_support, text_of
+
+from bot.app import KindredBot
+from bot.demo.harness import SampleServer
+
+MANAGE_MESSAGES = 1 << 13
+
+
+async def open_reply_form(s: SampleServer, responder: Any, post: dict[str, Any]) -> str:
+    click = await s.standin.click(responder, post, f"support:reply:{request_id_of(post)}")
+    form = await click.response()
+    assert form["type"] == 9, form
+    return str(form["data"]["custom_id"])
+
+
+def replies_reaching(s: SampleServer, who: Any) -> list[str]:
+    return [m["content"] for m in s.standin.dms(who) if "answered your request" in m["content"]]
+
+
+async def test_a_reply_form_sent_from_a_dm_reaches_nobody(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s, role=False)  # no responder role: any member of the server answers
+    _, post = await open_request(s, s.alice)
+    form = await open_reply_form(s, s.bob, post)
+    forged = await s.standin.submit_modal(
+        s.bob, s.standin.dm_channel(s.bob), form, {"reply": "hello from a DM"}
+    )
+    answer = await forged.response()
+    assert answer["data"]["flags"] & EPHEMERAL
+    assert "only in its own server" in text_of(answer)
+    assert replies_reaching(s, s.alice) == []
+
+
+async def test_a_reply_form_sent_from_another_channel_reaches_nobody(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s, role=False)
+    _, post = await open_request(s, s.alice)
+    form = await open_reply_form(s, s.bob, post)
+    elsewhere = await s.standin.submit_modal(s.bob, s.general, form, {"reply": "from #general"})
+    answer = await elsewhere.response()
+    assert "from its post or its thread" in text_of(answer)
+    assert replies_reaching(s, s.alice) == []
+    # the same form from the request's own channel still works
+    proper = await s.standin.submit_modal(s.bob, s.support, form, {"reply": "right here"})
+    await proper.response()
+    await proper.followup()
+    assert any("right here" in r for r in replies_reaching(s, s.alice))
+
+
+async def test_a_channel_overwrite_does_not_grant_a_server_wide_block(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s)
+    _, post = await open_request(s, s.alice)
+    handle = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+    olive = s.guild.add_member("Olive")
+    s.guild.edit_channel(
+        s.general,
+        overwrites=[{"id": olive.id, "type": 1, "allow": MANAGE_MESSAGES, "deny": 0}],
+    )
+    it = await s.standin.slash(olive, s.general, "support block", options={"handle": handle})
+    answer = await it.response()
+    assert answer["data"]["flags"] & EPHEMERAL
+    assert "for the whole server" in text_of(answer)
+    assert not await kindred.store.is_support_blocked(s.guild.id, _member_key(kindred, s, s.alice))
+    # a moderator (Manage Messages from a role) still can
+    it = await s.standin.slash(s.moderator, s.general, "support block", options={"handle": handle})
+    assert "Done" in text_of(await it.response())
+    assert await kindred.store.is_support_blocked(s.guild.id, _member_key(kindred, s, s.alice))
+
+
+def _member_key(kindred: KindredBot, s: SampleServer, who: Any) -> str:
+    return kindred.sealer.keyed_hash("support-member", s.guild.id, who.id)
+
+
+async def test_tampered_support_buttons_get_a_polite_answer(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s)
+    _, post = await open_request(s, s.alice)
+    stored = s.standin.find_message(post)
+    assert stored is not None
+    for forged in ("support:reply:abc", "support:bogus:1", "support:pick:1"):
+        # a tampered client sends an id Kindred never made
+        stored["components"][0]["components"][0]["custom_id"] = forged
+        it = await s.standin.click(s.bob, stored, forged)
+        answer = await it.response()
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+        assert "doesn't work any more" in answer["data"]["content"]
+
+
+async def test_relayed_links_show_where_they_go(kindred: KindredBot, server: SampleServer) -> None:
+    s = server
+    await setup_support(s)
+    await open_request(s, s.alice)
+    (thread,) = s.standin.threads_of(s.support)
+    await s.standin.post(s.bob, thread, "here are [official resources](https://evil.example/x)")
+    dm = next(
+        m
+        for m in await _wait_dms(s, s.alice, "official resources")
+        if "official resources" in m["content"]
+    )
+    assert "official resources (<https://evil.example/x>)" in dm["content"]
+    assert "](https://" not in dm["content"]
+    assert "not from Kindred" in dm["content"]
+
+
+async def _wait_dms(s: SampleServer, who: Any, needle: str) -> list[dict[str, Any]]:
+    await s.standin.wait_for_message(
+        s.standin.dm_channel(who), lambda m: needle in (m.get("content") or "")
+    )
+    return s.standin.dms(who)
