@@ -63,6 +63,8 @@ class ThreadPost:
 
 
 def _unquote(body: str) -> str:
+    while body.startswith("-# "):  # Kindred's own small print (a note about links): not words
+        body = body.partition("\n")[2]
     block = body.startswith(">>> ")  # a long relay is one block quote, not "> " per line
     if block:
         body = body[4:]

@@ -87,6 +87,20 @@ def relay_body(text: str, urls: list[str], *, limit: int = 1900) -> str:
     return combined
 
 
+_MASKED_LINK = re.compile(r"\[([^\]\n]{0,200})\]\(\s*<?(https?://[^\s)>]+)>?\s*\)")
+_BARE_LINK = re.compile(r"(?<![<(\w])(https?://[^\s<>)\]]+)")
+LINK_NOTE = "🔗 Links here come from the person who wrote this, not from Kindred."
+
+
+def plain_links(text: str) -> tuple[str, bool]:
+    """``text`` with every link showing its real destination, embeds off: a masked link
+    ``[resources](https://x)`` becomes ``resources (<https://x>)`` and a bare link ``<…>``.
+    Relays travel under Kindred's header, so nobody can dress a link up as Kindred's own."""
+    unmasked = _MASKED_LINK.sub(lambda m: f"{m[1]} (<{m[2]}>)" if m[1] else f"<{m[2]}>", text)
+    shown = _BARE_LINK.sub(lambda m: f"<{m[1]}>", unmasked)
+    return shown, shown != text or "http" in text
+
+
 def quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
@@ -98,7 +112,9 @@ def relay_message(header: str, text: str, urls: list[str], *, limit: int = MESSA
     far past the limit. Then it is quoted as one block (``>>> ``: four characters in all), so
     any text the forms accept arrives whole; only longer text is cut. Links are kept whole.
     """
-    body = text.strip()
+    body, has_links = plain_links(text.strip())
+    if has_links:
+        header = f"{header}-# {LINK_NOTE}\n"
     links = attachment_lines(urls)
     per_line = "\n".join(part for part in (quote(body), quote(links)) if part)
     if len(header) + len(per_line) <= limit:

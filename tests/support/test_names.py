@@ -9,6 +9,7 @@ from bot.core.sealing import Sealer
 from bot.support.names import (
     handle_of,
     make_pseudonym,
+    plain_links,
     pseudonym_from_hash,
     quote,
     relay_body,
@@ -112,3 +113,18 @@ def test_short_handle_and_request_links() -> None:
     assert request_link_id(link) == 333333333333333333
     assert request_link_id(" 333333333333333333 ") == 333333333333333333
     assert request_link_id("Gentle Otter · 4f2") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[help](https://evil.example)", "help (<https://evil.example>)"),
+        ("[](https://x.example)", "<https://x.example>"),
+        ("join https://discord.gg/abc now", "join <https://discord.gg/abc> now"),
+        ("already <https://ok.example>", "already <https://ok.example>"),
+        ("no links here", "no links here"),
+    ],
+)
+def test_links_show_their_real_destination(text: str, shown: str) -> None:
+    assert plain_links(text)[0] == shown
+    assert plain_links(text)[1] is ("http" in text)
