@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,15 @@ import aiosqlite
 from .migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (0600), whatever the umask; SQLite
+    gives its -wal and -shm files the same mode. An existing file keeps its mode."""
+    if path.exists():
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)  # os.open's mode is masked by the umask
 
 
 class StoreError(RuntimeError):
@@ -45,6 +55,7 @@ class CoreStore:
         if not migrate and not path.exists():
             raise StoreError(f"no database at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
         db = await aiosqlite.connect(path, isolation_level=None)
         db.row_factory = aiosqlite.Row
         try:
@@ -173,6 +184,7 @@ class CoreStore:
         """Write a consistent copy with SQLite's online backup API."""
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(target)
         dest = sqlite3.connect(target)
         try:
             await self.db.backup(dest)

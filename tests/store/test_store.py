@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -101,3 +103,24 @@ def test_every_feature_migration_is_numbered_exactly_once() -> None:
         for script in module.MIGRATIONS:
             assert sum(script is m for m in MIGRATIONS) == 1, module.__name__
     assert len(set(map(id, MIGRATIONS))) == len(MIGRATIONS)
+
+
+async def test_the_database_and_its_backups_are_private_whatever_the_umask(
+    tmp_path: Path,
+) -> None:
+    # issue 16, item 13: outside systemd the default umask would leave them world-readable
+    old = os.umask(0o022)
+    try:
+        store = await Store.open(tmp_path / "data" / "kindred.db")
+        try:
+            await store.set_meta("probe", "1")
+            await store.backup_to(tmp_path / "backups" / "copy.db")
+        finally:
+            await store.close()
+    finally:
+        os.umask(old)
+    for name in ("data/kindred.db", "data/kindred.db-wal", "backups/copy.db"):
+        path = tmp_path / name
+        if name.endswith("-wal") and not path.exists():
+            continue  # checkpointed away on close
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
