@@ -16,6 +16,7 @@ import discord
 import yarl
 
 from bot.app import KindredBot, quiet_voice_warnings
+from bot.core import log_privacy
 from bot.core.library import LibraryError, load_library
 from bot.core.sealing import (
     KeyChangedError,
@@ -169,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # From the first line on, no log record (ours or a library's) carries private text.
+    log_privacy.install()
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     accept_new_key = bool(getattr(args, "accept_new_key", False))

@@ -9,7 +9,13 @@ handler (a file, the console, pytest's caplog) can see it:
 - records of ``discord.*`` and ``aiosqlite`` at DEBUG lose their arguments (the payloads);
   the message template stays, so a reader still sees what happened;
 - in all other ``discord.*`` records, message text fields are blanked and snowflakes (17-20
-  digit ids: users, channels, messages) become ``<id>``.
+  digit ids: users, channels, messages) become ``<id>``;
+- Kindred's own records keep their ids (server and channel ids help an operator) but lose any
+  message text field an exception or payload carried into them;
+- every traceback attached to a record is formatted and cleaned the same way, ids included,
+  before a handler can print it (an HTTP error's text can quote what was sent).
+
+The CLI installs it before anything else runs, so ``check`` and ``backup`` are covered too.
 """
 
 from __future__ import annotations
@@ -37,8 +43,26 @@ def _from_library(name: str) -> bool:
     return any(name == lib or name.startswith(lib + ".") for lib in _LIBRARIES)
 
 
+def _clean_traceback(record: logging.LogRecord) -> None:
+    if record.exc_info and not record.exc_text:
+        # Formatters reuse exc_text when it is set: the cleaned copy is what they print.
+        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+
+
+def _text_fields_only(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:
+        return
+    cleaned = _TEXT_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}…{m.group(2)}", message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, ()
+
+
 def clean(record: logging.LogRecord) -> logging.LogRecord:
+    _clean_traceback(record)
     if not _from_library(record.name):
+        _text_fields_only(record)
         return record
     if record.levelno < logging.INFO:
         record.msg = f"{record.msg} [arguments withheld by Kindred]" if record.args else record.msg
