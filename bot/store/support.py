@@ -265,6 +265,23 @@ class SupportStore(RowQueries):
             (guild_id, member_hash, _iso(now)),
         )
 
+    async def claim_support_rate_mark(
+        self, guild_id: int, member_hash: str, now: datetime, *, since: datetime, limit: int
+    ) -> int | None:
+        """Add a marker only while fewer than ``limit`` are newer than ``since``, in one
+        statement (so forms sent at once cannot all pass); the marker's id, or None."""
+        async with self.db.execute(
+            "INSERT INTO support_rate_marks (guild_id, member_hash, created_at) "
+            "SELECT ?, ?, ? WHERE (SELECT COUNT(*) FROM support_rate_marks WHERE guild_id = ? "
+            "AND member_hash = ? AND created_at >= ?) < ?",
+            (guild_id, member_hash, _iso(now), guild_id, member_hash, _iso(since), limit),
+        ) as cur:
+            return cur.lastrowid if cur.rowcount == 1 else None
+
+    async def release_support_rate_mark(self, mark_id: int) -> None:
+        """Give back a claimed marker whose request could not be posted."""
+        await self.db.execute("DELETE FROM support_rate_marks WHERE rowid = ?", (mark_id,))
+
     async def count_support_rate_marks_since(
         self, guild_id: int, member_hash: str, since: datetime
     ) -> int:

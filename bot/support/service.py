@@ -74,12 +74,15 @@ class SupportService(SupportBase):
             )
             >= limit
         ):
-            raise UserFacingError(
-                f"You've opened {limit} support request{'s' if limit != 1 else ''} here in the "
-                "last 24 hours, the most this server allows. You can keep talking in an open "
-                "request by writing to me in DMs, or try again tomorrow."
-            )
+            raise UserFacingError(self._limit_reached(limit))
         return config
+
+    def _limit_reached(self, limit: int) -> str:
+        return (
+            f"You've opened {limit} support request{'s' if limit != 1 else ''} here in the "
+            "last 24 hours, the most this server allows. You can keep talking in an open "
+            "request by writing to me in DMs, or try again tomorrow."
+        )
 
     # -- a new request ------------------------------------------------------------
 
@@ -98,6 +101,35 @@ class SupportService(SupportBase):
             raise UserFacingError("Your message is empty — write a few words and try again.")
         await self.check_member(guild_id, interaction.user)
         config = await self.check_can_request(guild_id, interaction.user.id)
+        bot, user_id = self.bot, interaction.user.id
+        # The limit's marker is claimed before any network call, atomically, so several forms
+        # sent at once cannot all slip under the limit; it is given back if posting fails.
+        limit = bot.settings.support_limit
+        mark = await bot.store.claim_support_rate_mark(
+            guild_id,
+            self.rate_key(guild_id, user_id),
+            bot.clock(),
+            since=bot.clock() - RATE_WINDOW,
+            limit=limit,
+        )
+        if mark is None:
+            raise UserFacingError(self._limit_reached(limit))
+        try:
+            await self._submit(interaction, config, guild_id, style, title, text)
+        except UserFacingError:
+            # Refused before anything was posted (channel gone, posting failed): not counted.
+            await bot.store.release_support_rate_mark(mark)
+            raise
+
+    async def _submit(
+        self,
+        interaction: discord.Interaction[Any],
+        config: SupportConfig,
+        guild_id: int,
+        style: str,
+        title: str,
+        text: str,
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot, user_id = self.bot, interaction.user.id
         channel = bot.get_channel(config.channel_id)
@@ -129,7 +161,6 @@ class SupportService(SupportBase):
                 "I couldn't post your request in the support channel (I may have lost my "
                 "permissions there). Nothing was shared. Please tell a server admin."
             ) from None
-        await bot.store.add_support_rate_mark(guild_id, self.rate_key(guild_id, user_id), now)
         crisis = bot.crisis.assess(f"{title}\n{text}")
         if crisis:
             await self.alerter.alert_in_thread(thread, config)

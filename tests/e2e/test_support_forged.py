@@ -4,6 +4,7 @@ Manage Messages for the whole server, not one channel's overwrite."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from helpers import EPHEMERAL, open_request, request_id_of, setup_support, text_of
@@ -124,3 +125,28 @@ async def _wait_dms(s: SampleServer, who: Any, needle: str) -> list[dict[str, An
         s.standin.dm_channel(who), lambda m: needle in (m.get("content") or "")
     )
     return s.standin.dms(who)
+
+
+async def test_forms_sent_at_once_cannot_pass_the_daily_limit_together(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 9: the limit was checked before, and counted after, several network calls
+    s = server
+    await setup_support(s)
+    limit = kindred.settings.support_limit
+    opened = [
+        await s.standin.slash(s.alice, s.general, "support request") for _ in range(limit + 2)
+    ]
+    forms = [(await it.response())["data"]["custom_id"] for it in opened]
+    submits = await asyncio.gather(
+        *(
+            s.standin.submit_modal(s.alice, s.general, form, {"title": "t", "message": "hi all"})
+            for form in forms
+        )
+    )
+    for submit in submits:
+        first = await submit.response()
+        if first["type"] == 5:  # deferred: the request is being posted; wait for its answer
+            await submit.followup()
+    posts = [m for m in s.standin.messages(s.support) if m.get("embeds")]
+    assert len(posts) == limit
