@@ -40,6 +40,11 @@ log = logging.getLogger(__name__)
 COLOUR = discord.Colour.from_rgb(129, 178, 154)
 SEAL_USER = "support-requester-id"
 SEAL_PENDING = "support-pending-text"
+OWN_POST_WARNING = (
+    "You just wrote in the thread of your request **{pseudonym}** from your own account, so "
+    "people there can see that message under your name. To stay anonymous, answer here in our "
+    "DMs: I pass what you write on under your pseudonym."
+)
 PSEUDONYM_TRIES = 8
 
 
@@ -316,14 +321,20 @@ class SupportService(SupportBase):
         urls = [a.url for a in message.attachments]
         if not message.content and not urls:
             return  # no message-content intent: the Reply button carries replies instead
-        if self.requester_key(message.author.id) == request.requester_key:
-            return  # the requester wrote in their own thread; nothing to send them
         config = await self.bot.store.support_config(request.guild_id)
         if not self.is_responder(config, message.author):
             return
-        outcome = await self.relay_to_requester(
-            request, message.author.display_name, message.content, urls
-        )
+        if self.requester_key(message.author.id) == request.requester_key:
+            # The requester wrote in their own thread, under their own name. They are warned
+            # by DM; and the thread sees exactly what any other post would get, so a missing
+            # "couldn't pass that on" note never points at them.
+            outcome = await self.dm_outcome(
+                self.requester_dm(request), OWN_POST_WARNING.format(pseudonym=request.pseudonym)
+            )
+        else:
+            outcome = await self.relay_to_requester(
+                request, message.author.display_name, message.content, urls
+            )
         if not outcome.sent:
             await self.say(message.channel, thread_note(outcome))
 

@@ -150,3 +150,38 @@ async def test_forms_sent_at_once_cannot_pass_the_daily_limit_together(
             await submit.followup()
     posts = [m for m in s.standin.messages(s.support) if m.get("embeds")]
     assert len(posts) == limit
+
+
+async def test_the_requester_posting_in_their_thread_looks_like_anyone_else(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 5: a relay failure note on everyone's posts but the requester's named them
+    s = server
+    await setup_support(s, role=False)
+    await open_request(s, s.closed_dms, text="it's been a hard week")  # Casey: DMs closed
+    (thread,) = s.standin.threads_of(s.support)
+
+    def notes() -> int:
+        return len([m for m in s.standin.messages(thread) if "couldn't" in m["content"]])
+
+    await s.standin.post(s.bob, thread, "I'm here for you")
+    await s.standin.wait_until(lambda: notes() == 1, 5)
+    await s.standin.post(s.closed_dms, thread, "thank you")  # the requester, as themselves
+    await s.standin.wait_until(lambda: notes() == 2, 5)
+    first, second = [m for m in s.standin.messages(thread) if "couldn't" in m["content"]]
+    assert first["content"] == second["content"]
+
+
+async def test_a_requester_posting_as_themselves_is_warned_by_dm(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s, role=False)
+    await open_request(s, s.alice)
+    (thread,) = s.standin.threads_of(s.support)
+    await s.standin.post(s.alice, thread, "oops, wrote here")
+    warning = await s.standin.wait_for_message(
+        s.standin.dm_channel(s.alice), lambda m: "under your name" in (m.get("content") or "")
+    )
+    assert "oops, wrote here" not in warning["content"]
+    assert not any("couldn't" in m["content"] for m in s.standin.messages(thread))
