@@ -250,6 +250,16 @@ class SupportStore(RowQueries):
         )
         return [_request(r) for r in rows]
 
+    async def open_support_requests_by_member(
+        self, guild_id: int, member_key: str
+    ) -> list[SupportRequest]:
+        rows = await self._all(
+            "SELECT * FROM support_requests WHERE guild_id = ? AND member_key = ? "
+            "AND status = 'open' ORDER BY id",
+            (guild_id, member_key),
+        )
+        return [_request(r) for r in rows]
+
     async def support_requests_of(self, requester_key: str) -> list[SupportRequest]:
         rows = await self._all(
             "SELECT * FROM support_requests WHERE requester_key = ? ORDER BY id",

@@ -11,6 +11,7 @@ from helpers import EPHEMERAL, open_request, request_id_of, setup_support, text_
 
 from bot.app import KindredBot
 from bot.demo.harness import SampleServer
+from bot.support.names import handle_of
 
 MANAGE_MESSAGES = 1 << 13
 
@@ -185,3 +186,26 @@ async def test_a_requester_posting_as_themselves_is_warned_by_dm(
     )
     assert "oops, wrote here" not in warning["content"]
     assert not any("couldn't" in m["content"] for m in s.standin.messages(thread))
+
+
+async def test_blocking_closes_the_members_open_requests_so_relays_stop(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 7: a block stopped new requests but the open one kept relaying
+    s = server
+    await setup_support(s)
+    _, post = await open_request(s, s.alice)
+    (thread,) = s.standin.threads_of(s.support)
+    handle = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+    it = await s.standin.slash(s.moderator, s.general, "support block", options={"handle": handle})
+    answer = text_of(await it.response())
+    assert "will be closed" in answer
+    await s.standin.wait_until(
+        lambda: any("moderator closed" in m["content"] for m in s.standin.messages(thread)), 5
+    )
+    (request,) = await kindred.store.support_requests_by_handle(s.guild.id, handle_of(handle))
+    assert not request.is_open
+    before = len(s.standin.messages(thread))
+    await s.standin.dm(s.alice, "are you still there?")
+    await s.standin.wait_until(lambda: len(s.standin.dms(s.alice)) > 0, 5)
+    assert len(s.standin.messages(thread)) == before  # nothing more is relayed
