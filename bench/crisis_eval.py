@@ -13,8 +13,10 @@ help someone").
 
 The three splits were written by people who never saw the rules: ``dev`` may be read and tuned
 on; ``heldout`` was first run untouched (its first-contact figure is in docs/crisis.md) and
-may be tuned on since; ``final`` is never read by whoever tunes the rules, only run, so
-``--errors`` refuses to print its messages. Exits 1 when the final split misses its targets
+may be tuned on since; ``final`` and ``final2`` (a second final split, by another writer,
+first run once the model had more training data) are never read by whoever tunes the rules,
+only run, so ``--errors`` refuses to print their messages. ``train_a`` and ``train_b`` only
+train the model and are not evaluated here. Exits 1 when a final split misses its targets
 (recall >= 0.97, false alarms <= 0.15, recall per construct >= 0.9).
 """
 
@@ -38,7 +40,10 @@ SPLITS = {
     "dev": DATA / "crisis_dev.yaml",
     "heldout": DATA / "crisis_heldout.yaml",
     "final": DATA / "crisis_final.yaml",
+    "final2": DATA / "crisis_final_2.yaml",
 }
+# Splits whoever tunes the rules never reads: their messages are never printed.
+UNREAD = ("final", "final2")
 KINDS = ("figure_of_speech", "game", "media", "news", "distress", "everyday")
 RECALL_TARGET = 0.97
 CONSTRUCT_TARGET = 0.9
@@ -155,16 +160,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = evaluate(name, load(SPLITS[name]), detector)
         print(report(result))
         if args.errors:
-            if name == "final":
-                print("(the final split is only run, never read: no messages shown)")
+            if name in UNREAD:
+                print(f"(the {name} split is only run, never read: no messages shown)")
             else:
                 for m in result.missed:
                     print(f"  MISSED [{m.group}{' other' if m.about_other else ''}] {m.text}")
                 for m in result.flagged:
                     print(f"  FALSE ALARM [{m.group}] {m.text}")
-        if name == "final":
-            ok = result.meets_targets
-            print(f"final split targets (recall >= {RECALL_TARGET}, each construct >= "
+        if name in UNREAD:
+            ok = ok and result.meets_targets
+            print(f"{name} split targets (recall >= {RECALL_TARGET}, each construct >= "
                   f"{CONSTRUCT_TARGET}, false alarms <= {FALSE_ALARM_TARGET}): "
                   f"{'met' if ok else 'NOT met'}")  # fmt: skip
         print()

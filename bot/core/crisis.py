@@ -35,7 +35,7 @@ __all__ = ["CrisisDetector", "CrisisVerdict", "normalise"]
 
 THRESHOLD = 1.0
 # The model's probability needed when no rule cue matched at all.
-MODEL_ALONE = 0.6
+MODEL_ALONE = 0.7
 # Talk about a game, a film or the news weakens the cues it shares with crisis language.
 CONTEXT_DAMPING = 0.5
 # ...unless the writer says they mean it, which also adds to the score.
