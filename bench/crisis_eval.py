@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.crisis import CrisisDetector
-from bot.core.crisis_constructs import CONSTRUCTS
+from bot.core.crisis.constructs import CONSTRUCTS
 from bot.core.library import default_prompts_path, load_library
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"

@@ -1,4 +1,4 @@
-"""Train the crisis model (bot/core/crisis_model.json) on the labeled splits it may learn from:
+"""Train the crisis model (bot/core/crisis/model.json) on the labeled splits it may learn from:
 development, held-out and the two training splits (never the final ones).
 
 Run from the repository root::
@@ -23,7 +23,7 @@ import yaml
 
 from bench.crisis_eval import DATA, SPLITS, Message, load
 from bot.core.crisis import CrisisDetector, prepare
-from bot.core.crisis_model import MODEL_PATH, CrisisModel, train
+from bot.core.crisis.model import MODEL_PATH, CrisisModel, train
 from bot.core.library import default_prompts_path, load_library
 
 # The splits the model learns from; the final splits are never among them.

@@ -36,8 +36,8 @@ def test_the_wheel_ships_the_root_prompt_library(unpacked_wheel: Path) -> None:
     assert packaged.read_bytes() == (REPO / "prompts.yaml").read_bytes()
     assert not (unpacked_wheel / "tests").exists()
     # the crisis model's weights ship beside its code
-    shipped = unpacked_wheel / "bot" / "core" / "crisis_model.json"
-    assert shipped.read_bytes() == (REPO / "bot" / "core" / "crisis_model.json").read_bytes()
+    shipped = unpacked_wheel / "bot" / "core" / "crisis" / "model.json"
+    assert shipped.read_bytes() == (REPO / "bot" / "core" / "crisis" / "model.json").read_bytes()
 
 
 def test_an_installed_kindred_checks_its_packaged_library(

@@ -7,8 +7,8 @@
   ``log_privacy``: keeps identities and private text out of logs; ``sealing``: AES-GCM and HMAC
 - ``library`` and ``library_yaml``: loading and validating prompts.yaml
 - ``text``: the normaliser and phrase language shared by crisis and listening detection;
-  ``crisis``: crisis detection (``crisis_rules`` and ``crisis_constructs``: the clinical
-  constructs as rules; ``crisis_model``: the small learned model beside them);
+  ``crisis``: crisis detection (a package: the clinical constructs as rules, and the small
+  learned model beside them);
   ``pseudonyms``: the words anonymous names are made of; ``cooldown``: in-memory rate limits
 - ``recurrence``: the schedule rule a row holds and parsing what members type;
   ``timezones``: timezone autocomplete; ``bridges``: what one feature offers another
@@ -24,9 +24,6 @@ __all__ = [
     "clock",
     "cooldown",
     "crisis",
-    "crisis_constructs",
-    "crisis_model",
-    "crisis_rules",
     "errors",
     "forms",
     "library",

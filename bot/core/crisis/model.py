@@ -1,6 +1,6 @@
 """A small learned model beside the crisis rules: logistic regression on word and character
 n-grams, trained on the labeled development and held-out sets (``bench/train_crisis_model.py``)
-and shipped as ``crisis_model.json`` inside the package. No network, no runtime beyond Python.
+and shipped as ``model.json`` inside the package. No network, no runtime beyond Python.
 
 The rules say *what* a message touches; the model catches paraphrases no rule foresaw ("the
 world would be quieter if i logged off for good"), because it weighs many small pieces of
@@ -20,7 +20,7 @@ from pathlib import Path
 
 __all__ = ["CrisisModel", "features", "load_model"]
 
-MODEL_PATH = Path(__file__).with_name("crisis_model.json")
+MODEL_PATH = Path(__file__).with_name("model.json")
 CHAR_SIZES = (3, 4, 5)
 
 

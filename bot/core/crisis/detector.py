@@ -1,12 +1,12 @@
 """Crisis detection, and the resources to offer when it fires.
 
-The rules (``bot/core/crisis_rules.py``) model what clinicians screen for: the constructs of the
-Columbia Suicide Severity Rating Scale and of safeguarding practice, each a small documented rule
-over normalised text. :meth:`CrisisDetector.assess` runs them and says which constructs a message
-touches and whether it is about someone else ("my friend took a bunch of pills"), so the writer
-gets the resources that fit: how to get help now, where to get help with abuse, how to help
-someone else. The phrases and patterns in prompts.yaml's ``safety`` section add a community's own
-words on top (each a crisis on its own).
+The rules (``ideation``, ``acts``, ``safeguarding``) model what clinicians screen for: the
+constructs of the Columbia Suicide Severity Rating Scale and of safeguarding practice, each a
+small documented rule over normalised text. :meth:`CrisisDetector.assess` runs them and says
+which constructs a message touches and whether it is about someone else ("my friend took a
+bunch of pills"), so the writer gets the resources that fit: how to get help now, where to get
+help with abuse, how to help someone else. The phrases and patterns in prompts.yaml's
+``safety`` section add a community's own words on top (each a crisis on its own).
 
 When a message is ambiguous the rules err towards offering resources: an unneeded, kindly worded
 note costs little, a missed one can cost a lot. Figures of speech are taken out first ("this
@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.core.crisis_constructs import RULES
-from bot.core.crisis_model import CrisisModel, load_model
-from bot.core.crisis_rules import GAME, IDIOMS, MEDIA, OTHER, SHARED
+from bot.core.crisis.constructs import RULES
+from bot.core.crisis.model import CrisisModel, load_model
+from bot.core.crisis.vocabulary import GAME, IDIOMS, MEDIA, OTHER, SHARED
 from bot.core.library import Library
 from bot.core.text import normalize_for_matching, split_clauses
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["GAME", "IDIOMS", "MEDIA", "Cue", "Rule", "cues", "near"]
+__all__ = ["BODY", "GAME", "HURT", "IDIOMS", "ME", "MEDIA", "WHO", "Cue", "Rule", "cues", "near"]
 
 # The writer, as the subject or object of what they say.
 SELF = r"(?:i|im|ive|id|ill|me|myself)"
@@ -92,6 +92,20 @@ WHEN = (
     r"for christmas|new years?|the \d+(?:st|nd|rd|th)|this is (?:it|the last))"
 )
 LAUGH = r"(?:lol|lmao|lmfao|haha\w*|hehe\w*|xd|emojilaugh|jk|rofl|kek)"
+
+
+# Who hurts whom, and where on the body (danger from others, self-harm).
+WHO = rf"(?:{OTHER}|my \w+|this guy|a guy|a man|the man|people|they|coach|teacher)"
+ME = r"(?:me|us|my|her|him|them)"
+HURT = (
+    r"(?:hit|hits|hitting|beat|beats|beating|beaten|punch|punched|punches|choke|choked|chokes|"
+    r"choking|strangled|strangles|strangling|kicked|kicks|slapped|slaps|shoved|shoves|pushed|"
+    r"pushes|threw|throws|throwing|dragged|drags|grabbed|grabs|raped|touched|touches|forced|forces|"
+    r"threatened|threatens|hurt|hurts|hurting|burned|locked|tied|followed|follows|stalks|"
+    r"stalked|drugged|molested|abused|abuses|attacked|attacks|bruised|smacked|smacks|whipped|"
+    r"belted|chased|cornered|pinned)"
+)
+BODY = r"(?:arms?|wrists?|legs?|thighs?|skin|stomach|hips?|hands?|body|ankles?|chest|shoulders?)"
 
 
 def near(first: str, second: str, gap: int = 5) -> str:
