@@ -6,7 +6,7 @@ Requesters appear here only sealed or as keyed hashes; see ``support_schema.py``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -16,6 +16,15 @@ from .queries import RowQueries
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def _hour_floor(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _hour_ceiling(moment: datetime) -> datetime:
+    floor = _hour_floor(moment)
+    return floor if floor == moment else floor + timedelta(hours=1)
 
 
 def _dt(value: Any) -> datetime | None:
@@ -188,8 +197,10 @@ class SupportStore(RowQueries):
                 dm_sealed,
                 requester_key,
                 member_key,
-                _iso(now),
-                _iso(now),
+                # Hours, not seconds: an exact time would line a request up with other traces
+                # of its member (a check-in answer, a message in another channel).
+                _iso(_hour_floor(now)),
+                _iso(_hour_floor(now)),
             ),
         )
         assert row is not None
@@ -272,7 +283,7 @@ class SupportStore(RowQueries):
     async def add_support_rate_mark(self, guild_id: int, member_hash: str, now: datetime) -> None:
         await self.db.execute(
             "INSERT INTO support_rate_marks (guild_id, member_hash, created_at) VALUES (?, ?, ?)",
-            (guild_id, member_hash, _iso(now)),
+            (guild_id, member_hash, _iso(_hour_ceiling(now))),
         )
 
     async def claim_support_rate_mark(
@@ -284,7 +295,17 @@ class SupportStore(RowQueries):
             "INSERT INTO support_rate_marks (guild_id, member_hash, created_at) "
             "SELECT ?, ?, ? WHERE (SELECT COUNT(*) FROM support_rate_marks WHERE guild_id = ? "
             "AND member_hash = ? AND created_at >= ?) < ?",
-            (guild_id, member_hash, _iso(now), guild_id, member_hash, _iso(since), limit),
+            # The marker's time is rounded up to the hour: it dates no request to the second,
+            # and it never expires sooner than 24 hours.
+            (
+                guild_id,
+                member_hash,
+                _iso(_hour_ceiling(now)),
+                guild_id,
+                member_hash,
+                _iso(since),
+                limit,
+            ),
         ) as cur:
             return cur.lastrowid if cur.rowcount == 1 else None
 
@@ -329,7 +350,7 @@ class SupportStore(RowQueries):
     async def touch_support_request(self, request_id: int, now: datetime) -> None:
         await self.db.execute(
             "UPDATE support_requests SET last_activity_at = ? WHERE id = ? AND status = 'open'",
-            (_iso(now), request_id),
+            (_iso(_hour_floor(now)), request_id),
         )
 
     async def close_support_request(self, request_id: int, now: datetime, reason: str) -> bool:

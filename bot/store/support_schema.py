@@ -80,4 +80,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE support_config ADD COLUMN crisis_alerts INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE support_config ADD COLUMN crisis_scan INTEGER NOT NULL DEFAULT 0;
     """,
+    # support 4: times to the hour, not the microsecond, so a stolen database cannot line a
+    # request (or its rate-limit marker) up with other traces of its member by time. Rows are
+    # stored as UTC ISO strings; new ones are written rounded (the store's _hour_floor/_ceiling).
+    """
+    UPDATE support_requests
+       SET created_at = substr(created_at, 1, 13) || ':00:00+00:00',
+           last_activity_at = substr(last_activity_at, 1, 13) || ':00:00+00:00'
+     WHERE created_at LIKE '%+00:00' AND last_activity_at LIKE '%+00:00';
+    UPDATE support_rate_marks
+       SET created_at = substr(created_at, 1, 13) || ':00:00+00:00'
+     WHERE created_at LIKE '%+00:00';
+    """,
 ]

@@ -128,3 +128,38 @@ async def test_forget_requester_and_guild(store: Store) -> None:
     await store.add_support_rate_mark(1, "mh", NOW)
     assert await store.forget_support_guild(1) == 4
     assert await store.count_open_support_requests(1) == 0
+
+
+async def test_request_and_marker_times_are_kept_to_the_hour(store: Store) -> None:
+    # issue 16, items 2 and 3: an exact time lines a request up with its member's other traces
+    at = datetime(2026, 11, 23, 18, 1, 5, 123456, tzinfo=UTC)
+    request_id = await store.add_support_request(
+        guild_id=1,
+        channel_id=2,
+        style="listen",
+        pseudonym="Gentle Otter · 4f2",
+        handle="gentle otter 4f2",
+        requester_sealed="s",
+        dm_sealed=None,
+        requester_key="rk",
+        member_key="mk",
+        now=at,
+    )
+    request = await store.support_request(request_id)
+    assert request is not None
+    assert request.created_at == datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+    mark = await store.claim_support_rate_mark(1, "mh", at, since=at - timedelta(days=1), limit=3)
+    assert mark is not None
+    # rounded up, so the marker never expires before its 24 hours
+    assert (
+        await store.count_support_rate_marks_since(
+            1, "mh", datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
+        )
+        == 1
+    )
+    assert (
+        await store.count_support_rate_marks_since(
+            1, "mh", datetime(2026, 11, 23, 19, 0, 1, tzinfo=UTC)
+        )
+        == 0
+    )
