@@ -286,6 +286,7 @@ class KindredBot(commands.Bot):
     async def forget_server(self, guild_id: int) -> dict[str, int]:
         counts = await self.privacy.forget_guild(guild_id)
         await self.store.delete_guild_row(guild_id)
+        await self.store.scrub()
         return counts
 
     async def run_maintenance(self) -> None:

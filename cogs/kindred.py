@@ -190,6 +190,7 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
         """Delete everything Kindred stores about you, in every server."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         counts = await self.bot.privacy.forget_member(interaction.user.id)
+        await self.bot.store.scrub()
         total = sum(counts.values())
         await interaction.followup.send(
             f"Done — deleted {total} record{'s' if total != 1 else ''} about you, in every server. "

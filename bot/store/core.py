@@ -63,6 +63,8 @@ class CoreStore:
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA busy_timeout=5000")
             await db.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten, not left in free pages (forget-me means gone).
+            await db.execute("PRAGMA secure_delete=ON")
             store = cls(db, path)
             if migrate:
                 await store.migrate(migrate_to)
@@ -179,6 +181,11 @@ class CoreStore:
         async with self.db.execute("PRAGMA page_size") as cur:
             size = await cur.fetchone()
         return int(pages[0]) * int(size[0]) if pages and size else 0
+
+    async def scrub(self) -> None:
+        """After a forget: fold the WAL into the database and empty it, so deleted rows' old
+        pages do not linger in the -wal file (secure_delete has zeroed them in the file)."""
+        await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def backup_to(self, target: Path | str) -> None:
         """Write a consistent copy with SQLite's online backup API."""

@@ -184,3 +184,21 @@ async def test_my_data_and_forget_me_cover_support(
         counts = await bot.privacy.forget_guild(s.guild.id)
         assert counts["support"] >= 3  # bob's request, the block, the configuration
         assert await bot.store.support_config(s.guild.id) is None
+
+
+async def test_forget_me_leaves_no_trace_in_the_database_files(
+    standin: StandIn, server: SampleServer, data_dir: Path
+) -> None:
+    # issue 16, item 11: deleted rows lingered in free pages and in the WAL
+    s = server
+    async with running_kindred(standin, data_dir, key=KEY):
+        await setup_support(s)
+        _, post = await open_request(s, s.alice)
+        pseudonym = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+        handle = pseudonym.casefold().replace(" · ", " ")
+        assert any(handle.encode() in blob for blob in raw_files(data_dir).values())
+        it = await standin.slash(s.alice, s.general, "kindred forget-me")
+        await it.response()
+        await it.followup()
+        for name, blob in raw_files(data_dir).items():
+            assert handle.encode() not in blob, f"a forgotten request's handle is still in {name}"
