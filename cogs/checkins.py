@@ -20,6 +20,7 @@ from bot.checkins.delivery import (
     send_checkin,
 )
 from bot.checkins.views import DYNAMIC_ITEMS, handle_note_submit, is_note_submit
+from bot.core.cooldown import Cooldown
 from bot.core.errors import UserFacingError, reporting_errors
 from bot.core.privacy import DataArea
 from bot.core.sealing import SealingError
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+COMMAND_GAP = timedelta(minutes=10)
+COMMAND_BURST = 3
+
 RETENTION = timedelta(days=365)
 SWEEP_EVERY = timedelta(hours=6)
 DEFAULT_TIME = "18:00"
@@ -55,6 +59,8 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         # Members to tell about closed DMs, mirrored in memory so that the notice hook, which
         # runs after every command of every member, costs no database query.
         self._notice_due: set[int] = set()
+        # /checkin now sends a DM each time: a few in a row, then a pause (in memory only).
+        self._now_cooldown = Cooldown(COMMAND_GAP, lambda: bot.clock(), allowed=COMMAND_BURST)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -160,6 +166,11 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
     async def now(self, interaction: discord.Interaction[Any]) -> None:
         """Send me a check-in by DM right now."""
         bot = self.bot
+        if not self._now_cooldown.take(interaction.user.id):
+            raise UserFacingError(
+                "You've asked for a few check-ins just now. Take a breath: you can ask again in "
+                "a few minutes."
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
         schedule = await self._schedule(interaction.user.id)
         zone_rule = schedule.rule if schedule is not None else Rule(parse_time("00:00"), "UTC")

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 import discord
@@ -15,12 +16,16 @@ from discord.ext import commands
 from bot.core.buttons import KindredButton, make_button
 from bot.core.checks import guild_only, manage_server_only, require_manage_server
 from bot.core.clock import relative
+from bot.core.cooldown import Cooldown
 from bot.core.errors import UserFacingError
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
 
 log = logging.getLogger(__name__)
+
+COMMAND_GAP = timedelta(minutes=10)
+COMMAND_BURST = 3
 
 EMBED_COLOUR = discord.Colour.from_rgb(120, 144, 156)
 # What each scheduler row kind is called in /kindred status.
@@ -117,6 +122,8 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
+        # my-data reads every table for every server: a few in a row, then a pause.
+        self._my_data_cooldown = Cooldown(COMMAND_GAP, lambda: bot.clock(), allowed=COMMAND_BURST)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -162,6 +169,11 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
     )
     async def my_data(self, interaction: discord.Interaction[Any]) -> None:
         """A file of everything Kindred stores about you, only for you."""
+        if not self._my_data_cooldown.take(interaction.user.id):
+            raise UserFacingError(
+                "You've asked for your data a few times just now; the file would be the same. "
+                "Try again in a few minutes."
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await self.bot.privacy.export_member(interaction.user.id)
         document = {

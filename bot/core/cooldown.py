@@ -1,4 +1,4 @@
-"""A per-key cooldown kept in memory only: "at most once per ``gap`` for this member"."""
+"""A per-key cooldown kept in memory only: "at most ``allowed`` times per ``gap`` for this key"."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ __all__ = ["Cooldown"]
 
 
 class Cooldown:
-    def __init__(self, gap: timedelta, clock: Clock) -> None:
+    def __init__(self, gap: timedelta, clock: Clock, *, allowed: int = 1) -> None:
         self.gap = gap
         self.clock = clock
-        self._last: dict[Hashable, datetime] = {}
+        self.allowed = allowed
+        self._uses: dict[Hashable, list[datetime]] = {}
 
     def take(self, key: Hashable) -> bool:
-        """True (and the cooldown starts) if ``key`` is not cooling down; False if it is."""
+        """True (and the use is counted) if ``key`` has a use left in the last ``gap``."""
         now = self.clock()
-        for stale in [k for k, at in self._last.items() if now - at >= self.gap]:
-            del self._last[stale]
-        if key in self._last:
+        for stale in [k for k, uses in self._uses.items() if now - uses[-1] >= self.gap]:
+            del self._uses[stale]
+        recent = [at for at in self._uses.get(key, []) if now - at < self.gap]
+        if len(recent) >= self.allowed:
+            self._uses[key] = recent
             return False
-        self._last[key] = now
+        self._uses[key] = [*recent, now]
         return True

@@ -12,6 +12,7 @@ from typing import Any
 import aiosqlite
 
 from .queries import RowQueries
+from .schedule_rows import chunks
 
 
 def _iso(moment: datetime) -> str:
@@ -328,10 +329,14 @@ class SupportStore(RowQueries):
     ) -> dict[int, int]:
         """Of the servers in ``member_hashes`` (guild id -> marker key), markers since then."""
         counts: dict[int, int] = {}
-        for guild_id, member_hash in member_hashes.items():
-            count = await self.count_support_rate_marks_since(guild_id, member_hash, since)
-            if count:
-                counts[guild_id] = count
+        for part in chunks(list(member_hashes.items())):
+            pairs = ", ".join("(?, ?)" for _ in part)
+            rows = await self._all(
+                f"SELECT guild_id, COUNT(*) FROM support_rate_marks WHERE created_at >= ? AND "
+                f"(guild_id, member_hash) IN (VALUES {pairs}) GROUP BY guild_id",
+                [_iso(since), *(v for pair in part for v in pair)],
+            )
+            counts.update({int(r[0]): int(r[1]) for r in rows})
         return counts
 
     async def delete_support_rate_marks_before(self, before: datetime) -> int:
@@ -467,9 +472,15 @@ class SupportStore(RowQueries):
         return total
 
     async def support_blocked_in(self, member_keys: dict[int, str]) -> list[int]:
-        """Of the servers in ``member_keys`` (guild id -> member key), those that block."""
+        """Of the servers in ``member_keys`` (guild id -> member key), those that block: a
+        query per 400 servers, not one per server (a bot may be in tens of thousands)."""
         blocked: list[int] = []
-        for guild_id, key in member_keys.items():
-            if await self.is_support_blocked(guild_id, key):
-                blocked.append(guild_id)
-        return blocked
+        for part in chunks(list(member_keys.items())):
+            pairs = ", ".join("(?, ?)" for _ in part)
+            rows = await self._all(
+                f"SELECT guild_id FROM support_blocks WHERE (guild_id, member_key) IN "
+                f"(VALUES {pairs})",
+                [v for pair in part for v in pair],
+            )
+            blocked += [int(r[0]) for r in rows]
+        return sorted(blocked)

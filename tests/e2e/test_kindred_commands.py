@@ -159,3 +159,20 @@ async def test_without_message_content_the_bot_starts_degraded(tmp_path: Path) -
             it = await standin.slash(server.admin, server.general, "kindred status")
             text = text_of(await it.response())
             assert "message-content intent is off" in text
+
+
+async def test_my_data_and_checkin_now_pause_after_a_few_in_a_row(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 9: both read or send on every call, with no limit
+    s = server
+    for command in ("kindred my-data", "checkin now"):
+        for _ in range(3):
+            it = await s.standin.slash(s.bob, s.general, command)
+            first = await it.response()
+            assert first["type"] == 5, command  # working on it
+            await it.followup()
+        it = await s.standin.slash(s.bob, s.general, command)
+        refused = await it.response()
+        assert refused["type"] == 4 and refused["data"]["flags"] & EPHEMERAL
+        assert "a few minutes" in refused["data"]["content"]
