@@ -228,28 +228,7 @@ class SupportCog(commands.GroupCog, group_name="support"):
     async def block(self, interaction: discord.Interaction[Any], handle: str) -> None:
         """Block whoever is behind a request's pseudonym, without learning who (Manage Messages)."""
         assert interaction.guild_id is not None
-        matches = await self._requests_named(interaction.guild_id, handle)
-        if not matches:
-            raise UserFacingError(
-                f"I can't find a request called “{handle[:100]}” in this server. Copy the "
-                "pseudonym from the request, e.g. `Gentle Otter · 4f2`, or paste a link to "
-                "the request's post."
-            )
-        if len(matches) > 1:
-            listed = "\n".join(
-                f"• **{r.pseudonym}**, {discord.utils.format_dt(r.created_at, 'R')}"
-                + (
-                    f": https://discord.com/channels/{r.guild_id}/{r.channel_id}/{r.message_id}"
-                    if r.message_id
-                    else ""
-                )
-                for r in matches[:10]
-            )
-            raise UserFacingError(
-                f"“{handle[:100]}” fits more than one request here:\n{listed}\n"
-                "Run it again with the full pseudonym, or paste the link of the one you mean."
-            )
-        request = matches[0]
+        request = await self._one_request_named(interaction.guild_id, handle)
         added = await self.bot.store.block_support_member(
             interaction.guild_id, request.member_key, self.bot.clock()
         )
@@ -280,6 +259,51 @@ class SupportCog(commands.GroupCog, group_name="support"):
                 reason="blocked",
                 note="A moderator closed this request. Thank you, everyone who was here.",
             )
+
+    async def _one_request_named(self, guild_id: int, handle: str) -> SupportRequest:
+        """The one request a moderator means, or a clear refusal (none, or several fit)."""
+        matches = await self._requests_named(guild_id, handle)
+        if not matches:
+            raise UserFacingError(
+                f"I can't find a request called “{handle[:100]}” in this server. Copy the "
+                "pseudonym from the request, e.g. `Gentle Otter · 4f2`, or paste a link to "
+                "the request's post."
+            )
+        if len(matches) > 1:
+            listed = "\n".join(
+                f"• **{r.pseudonym}**, {discord.utils.format_dt(r.created_at, 'R')}"
+                + (
+                    f": https://discord.com/channels/{r.guild_id}/{r.channel_id}/{r.message_id}"
+                    if r.message_id
+                    else ""
+                )
+                for r in matches[:10]
+            )
+            raise UserFacingError(
+                f"“{handle[:100]}” fits more than one request here:\n{listed}\n"
+                "Run it again with the full pseudonym, or paste the link of the one you mean."
+            )
+        return matches[0]
+
+    @app_commands.command(name="close", description="Close the request behind a pseudonym")
+    @app_commands.describe(handle="The request's pseudonym, or a link to its post")
+    @manage_messages_server_wide()
+    @guild_only()
+    async def close(self, interaction: discord.Interaction[Any], handle: str) -> None:
+        """Close a request (Manage Messages): its thread is locked and nothing more is relayed."""
+        assert interaction.guild_id is not None
+        request = await self._one_request_named(interaction.guild_id, handle)
+        if not request.is_open:
+            raise UserFacingError(f"**{request.pseudonym}** is already closed.")
+        await interaction.response.send_message(
+            f"Closing **{request.pseudonym}**: its thread is locked and nothing more is relayed.",
+            ephemeral=True,
+        )
+        await self.service.close(
+            request,
+            reason="moderator",
+            note="A moderator closed this request. Thank you, everyone who was here.",
+        )
 
     async def _requests_named(self, guild_id: int, typed: str) -> list[SupportRequest]:
         """The requests a moderator means: by a link to the post, or by pseudonym."""

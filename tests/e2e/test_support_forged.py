@@ -209,3 +209,26 @@ async def test_blocking_closes_the_members_open_requests_so_relays_stop(
     await s.standin.dm(s.alice, "are you still there?")
     await s.standin.wait_until(lambda: len(s.standin.dms(s.alice)) > 0, 5)
     assert len(s.standin.messages(thread)) == before  # nothing more is relayed
+
+
+async def test_a_moderator_closes_a_request_by_its_handle(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 7: moderators had no way to end one request
+    s = server
+    await setup_support(s)
+    _, post = await open_request(s, s.alice)
+    (thread,) = s.standin.threads_of(s.support)
+    handle = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+    it = await s.standin.slash(s.bob, s.general, "support close", options={"handle": handle})
+    assert "Manage Messages" in text_of(await it.response())
+    it = await s.standin.slash(s.moderator, s.general, "support close", options={"handle": handle})
+    answer = await it.response()
+    assert answer["data"]["flags"] & EPHEMERAL and "Closing" in text_of(answer)
+    await s.standin.wait_until(lambda: thread.locked, 5)
+    assert any("moderator closed" in m["content"] for m in s.standin.messages(thread))
+    again = await s.standin.slash(
+        s.moderator, s.general, "support close", options={"handle": handle}
+    )
+    assert "already closed" in text_of(await again.response())
+    assert not await kindred.store.is_support_blocked(s.guild.id, _member_key(kindred, s, s.alice))
