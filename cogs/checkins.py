@@ -131,7 +131,8 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
             rule=rule,
             guild_id=None,  # a member's own: /kindred forget-server leaves it alone
             member_id=member_id,
-            payload={"home_guild_id": member.home_guild_id},
+            # The home server lives only in the member row, which forget-server clears; a copy
+            # in the schedule's payload would outlive it (and was never read).
         )
         verb = "updated" if existing is not None else "on"
         lines = [

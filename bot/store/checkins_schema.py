@@ -39,4 +39,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX checkin_deliveries_member ON checkin_deliveries (member_id, id);
     CREATE INDEX checkin_deliveries_sent_at ON checkin_deliveries (sent_at);
     """,
+    # checkins 2: schedules kept a copy of the member's home server in their payload, which
+    # forget-server never cleared (and nothing read): the member row holds it alone.
+    """
+    UPDATE schedules SET payload = '{}' WHERE kind = 'checkin' AND payload LIKE '%home_guild_id%';
+    """,
 ]

@@ -82,6 +82,7 @@ MIGRATIONS: list[str] = [
     support_schema.MIGRATIONS[1],  # 7: support rate-limit markers (survive forget-me)
     support_schema.MIGRATIONS[2],  # 8: crisis care settings (alerts, watched-channel scan)
     support_schema.MIGRATIONS[3],  # 9: support times to the hour
+    checkins_schema.MIGRATIONS[1],  # 10: no home server in check-in schedule payloads
 ]
 
 FEATURE_MODULES = (prompts_schema, support_schema, checkins_schema, listening_schema)

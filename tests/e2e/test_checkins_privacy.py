@@ -148,3 +148,19 @@ async def test_answers_are_swept_after_365_days(
     clock.now += timedelta(days=2)
     assert await cog.sweep() == 1
     assert await kindred.store.checkin_deliveries_for(server.alice.id) == []
+
+
+async def test_forget_server_leaves_no_copy_of_the_home_server_in_schedules(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 11: the check-in schedule's payload kept the home server past forget-server
+    s = server.standin
+    it = await s.slash(server.alice, server.general, "checkin start", options={"time": "21:00"})
+    await it.response()
+    (schedule,) = await kindred.store.schedules_for_member(server.alice.id)
+    assert str(server.guild.id) not in json.dumps(dict(schedule.payload))
+    await kindred.forget_server(server.guild.id)
+    (schedule,) = await kindred.store.schedules_for_member(server.alice.id)  # hers, kept
+    assert str(server.guild.id) not in json.dumps(dict(schedule.payload))
+    member = await kindred.store.checkin_member(server.alice.id)
+    assert member is not None and member.home_guild_id is None
