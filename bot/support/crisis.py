@@ -99,15 +99,15 @@ class CrisisAlerter:
         role = guild.get_role(config.responder_role_id or 0)
         where = getattr(message.channel, "mention", "a channel")
         reached = (
-            "Kindred has sent them crisis resources by DM."
+            "Kindred has sent them crisis resources by DM; please reach out gently too."
             if reached_writer
-            else "Kindred could **not** reach them by DM (their DMs are closed), so please check "
-            "on them."
+            else "Kindred could **not** reach them by DM (their DMs are closed): please check "
+            "on them gently."
         )
         text = (
             f"🕊️ **Crisis care:** a message in {where} may point to someone in danger. {reached} "
-            f"Please reach out gently, and if someone is in immediate danger, contact local "
-            f"emergency services.\n{message.jump_url}"
+            f"If someone is in immediate danger, contact local emergency services.\n"
+            f"{message.jump_url}"
         )
         ping = config.crisis_alerts and role is not None
         if ping and role is not None:
