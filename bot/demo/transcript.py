@@ -18,6 +18,29 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(out)
 
 
+def _resolved(message: dict[str, Any], resolve: Callable[[str], str]) -> dict[str, Any]:
+    """A copy of ``message`` with the markup in its text resolved (content and embeds)."""
+
+    def fix(value: Any) -> Any:
+        return resolve(value) if isinstance(value, str) else value
+
+    copy = dict(message)
+    if copy.get("content"):
+        copy["content"] = fix(copy["content"])
+    embeds = []
+    for embed in copy.get("embeds") or []:
+        embed = {k: fix(v) for k, v in embed.items()}
+        if "fields" in embed:
+            embed["fields"] = [{k: fix(v) for k, v in f.items()} for f in embed["fields"]]
+        for part in ("footer", "author"):
+            if isinstance(embed.get(part), dict):
+                embed[part] = {k: fix(v) for k, v in embed[part].items()}
+        embeds.append(embed)
+    if embeds:
+        copy["embeds"] = embeds
+    return copy
+
+
 def render_message(message: dict[str, Any]) -> str:
     """Content, embeds, buttons and attachments of a Discord message, as plain text."""
     parts: list[str] = []
@@ -77,7 +100,9 @@ class Transcript:
     ) -> None:
         audience = " (only they see this)" if private else ""
         self.add(f"{who} → {where}{audience}:")
-        self.add(render_message(message))
+        # Markup is resolved before the lines are wrapped, so a long raw mention (<@&id>)
+        # does not wrap a line that reads short once resolved.
+        self.add(render_message(_resolved(message, self.resolve)))
 
     @property
     def text(self) -> str:
