@@ -62,6 +62,10 @@ class SupportBase:
     def member_key(self, guild_id: int, user_id: int) -> str:
         return self.bot.sealer.keyed_hash("support-member", guild_id, user_id)
 
+    def reply_token(self, request_id: int) -> str:
+        """The keyed token in a request's Reply button id: unguessable without the key."""
+        return self.bot.sealer.keyed_hash("support-reply-button", request_id)[:12]
+
     def rate_key(self, guild_id: int, user_id: int) -> str:
         """The rate-limit marker's key: its own purpose, so markers link to no request."""
         return self.bot.sealer.keyed_hash("support-rate", guild_id, user_id)

@@ -235,7 +235,10 @@ class SupportService(SupportBase):
             content = f"{role.mention} — {content}"
             mentions = discord.AllowedMentions(everyone=False, users=False, roles=[role])
         message = await channel.send(
-            content, embed=embed, view=request_view(request_id), allowed_mentions=mentions
+            content,
+            embed=embed,
+            view=request_view(request_id, self.reply_token(request_id)),
+            allowed_mentions=mentions,
         )
         thread = await message.create_thread(
             name=f"Support · {pseudonym}"[:100], auto_archive_duration=10080

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GONE = "This request is closed or no longer exists, so there's nothing more to do here."
+STALE_BUTTON = (
+    "This button doesn't work any more. If you were answering or closing a request, use the "
+    "buttons on its latest message, or `/support request` to start a new one."
+)
 NOT_YOURS = "This button belongs to someone else's request."
 
 
@@ -110,16 +114,18 @@ class _RequestButton(KindredButton, template=r"$^"):
     STYLE: ClassVar[discord.ButtonStyle]
     EMOJI: ClassVar[str | None] = None
 
-    def __init__(self, request_id: int) -> None:
+    def __init__(self, request_id: int, token: str | None = None) -> None:
+        suffix = f":{token}" if token else ""
         super().__init__(
             make_button(
-                f"support:{self.ACTION}:{request_id}",
+                f"support:{self.ACTION}:{request_id}{suffix}",
                 self.LABEL,
                 style=self.STYLE,
                 emoji=self.EMOJI,
             )
         )
         self.request_id = request_id
+        self.token = token
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> Self:
@@ -142,17 +148,30 @@ class _RequestButton(KindredButton, template=r"$^"):
         return request
 
 
-class ReplyButton(_RequestButton, template=r"support:reply:(?P<id>[0-9]{1,18})"):
+class ReplyButton(
+    _RequestButton, template=r"support:reply:(?P<id>[0-9]{1,18})(?::(?P<token>[0-9a-f]{12}))?"
+):
+    """A request's Reply button. New ones carry a keyed token beside the request id, so nobody
+    can make a working Reply id for a request by counting; ids posted before tokens existed
+    still work, under the same server, channel and responder checks."""
+
     ACTION = "reply"
     LABEL = "Reply"
     STYLE = discord.ButtonStyle.primary
     EMOJI = "💬"
 
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> Self:
+        return cls(int(match["id"]), match["token"])
+
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = service_of(interaction)
+        if self.token is not None and self.token != service.reply_token(self.request_id):
+            await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
+            return
         request = await self._request(interaction)
         if request is None:
             return
-        service = service_of(interaction)
         config = await service.bot.store.support_config(request.guild_id)
         refusal = service.reply_refusal(request, config, interaction)
         if refusal is not None:
@@ -243,7 +262,8 @@ class PickButton(
 class UnknownSupportButton(
     KindredButton,
     template=(
-        r"support:(?!(?:reply|close|keep):[0-9]{1,18}$|pick:[0-9]{1,18}:[0-9]{1,18}$)"
+        r"support:(?!reply:[0-9]{1,18}(?::[0-9a-f]{12})?$|(?:close|keep):[0-9]{1,18}$|"
+        r"pick:[0-9]{1,18}:[0-9]{1,18}$)"
         r"(?P<rest>.{0,100})"
     ),
 ):
@@ -258,11 +278,7 @@ class UnknownSupportButton(
         return cls(match["rest"])
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.send_message(
-            "This button doesn't work any more. If you were answering or closing a request, "
-            "use the buttons on its latest message, or `/support request` to start a new one.",
-            ephemeral=True,
-        )
+        await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
@@ -274,9 +290,9 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 )
 
 
-def request_view(request_id: int) -> discord.ui.View:
+def request_view(request_id: int, token: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ReplyButton(request_id))
+    view.add_item(ReplyButton(request_id, token))
     return view
 
 

@@ -125,9 +125,14 @@ async def open_request(
     return submit, posts[-1]
 
 
-def request_id_of(post: dict[str, Any]) -> int:
+def reply_id_of(post: dict[str, Any]) -> str:
+    """The custom id of a request post's Reply button (``support:reply:<id>:<token>``)."""
     (button,) = [c for row in post["components"] for c in row["components"]]
-    return int(button["custom_id"].rsplit(":", 1)[1])
+    return str(button["custom_id"])
+
+
+def request_id_of(post: dict[str, Any]) -> int:
+    return int(reply_id_of(post).split(":")[2])
 
 
 async def reply_with_button(
@@ -136,7 +141,7 @@ async def reply_with_button(
     """Answer a request as ``responder`` through its post's Reply button: press it, fill the form
     it opens with ``text`` and send it; returns the private note telling the responder where
     the reply went."""
-    click = await s.standin.click(responder, post, f"support:reply:{request_id_of(post)}")
+    click = await s.standin.click(responder, post, reply_id_of(post))
     form = await click.response()
     assert form["type"] == 9, form  # a modal
     submit = await s.standin.submit_modal(

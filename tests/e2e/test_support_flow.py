@@ -13,8 +13,8 @@ from helpers import (
     bot_dm,
     bot_said,
     open_request,
+    reply_id_of,
     reply_with_button,
-    request_id_of,
     setup_support,
     text_of,
 )
@@ -104,7 +104,7 @@ async def test_reply_button_works_without_message_content(data_dir: Path) -> Non
             _, post = await open_request(s, s.alice)
             (thread,) = standin.threads_of(s.support)
             await standin.post(s.bob, thread, "lost without the intent")  # arrives empty
-            custom_id = f"support:reply:{request_id_of(post)}"
+            custom_id = reply_id_of(post)
             outsider = await standin.click(s.alice, post, custom_id)
             refused = await outsider.response()
             assert refused["data"]["flags"] & EPHEMERAL

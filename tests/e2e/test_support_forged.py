@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from helpers import EPHEMERAL, open_request, request_id_of, setup_support, text_of
+from helpers import EPHEMERAL, open_request, reply_id_of, setup_support, text_of
 
 from bot.app import KindredBot
 from bot.demo.harness import SampleServer
@@ -17,7 +17,7 @@ MANAGE_MESSAGES = 1 << 13
 
 
 async def open_reply_form(s: SampleServer, responder: Any, post: dict[str, Any]) -> str:
-    click = await s.standin.click(responder, post, f"support:reply:{request_id_of(post)}")
+    click = await s.standin.click(responder, post, reply_id_of(post))
     form = await click.response()
     assert form["type"] == 9, form
     return str(form["data"]["custom_id"])
@@ -232,3 +232,27 @@ async def test_a_moderator_closes_a_request_by_its_handle(
     )
     assert "already closed" in text_of(await again.response())
     assert not await kindred.store.is_support_blocked(s.guild.id, _member_key(kindred, s, s.alice))
+
+
+async def test_reply_ids_carry_a_keyed_token_and_old_ids_keep_working(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 6: request ids are sequential, so a working Reply id could be guessed
+    s = server
+    await setup_support(s)
+    _, post = await open_request(s, s.alice)
+    reply_id = reply_id_of(post)
+    prefix, request_id, token = reply_id.rsplit(":", 2)
+    assert prefix == "support:reply" and len(token) == 12
+    stored = s.standin.find_message(post)
+    assert stored is not None
+    button = stored["components"][0]["components"][0]
+    # a guessed token is refused, and no form opens
+    button["custom_id"] = f"support:reply:{request_id}:{'0' * 12}"
+    guessed = await s.standin.click(s.bob, stored, button["custom_id"])
+    answer = await guessed.response()
+    assert answer["type"] == 4 and "doesn't work any more" in answer["data"]["content"]
+    # a button posted before tokens existed still opens the form (same checks as ever)
+    button["custom_id"] = f"support:reply:{request_id}"
+    old = await s.standin.click(s.bob, stored, button["custom_id"])
+    assert (await old.response())["type"] == 9

@@ -13,6 +13,7 @@ from helpers import (
     bot_said,
     ids,
     open_request,
+    reply_id_of,
     request_id_of,
     setup_support,
     text_of,
@@ -37,7 +38,7 @@ async def test_forms_opened_before_a_restart_are_still_sent_after_it(
         _, post = await open_request(s, s.alice)
         it = await standin.slash(s.bob, s.general, "support request", options={"style": "advice"})
         request_form = (await it.response())["data"]["custom_id"]
-        click = await standin.click(s.moderator, post, f"support:reply:{request_id_of(post)}")
+        click = await standin.click(s.moderator, post, reply_id_of(post))
         reply_form = (await click.response())["data"]["custom_id"]
     async with running_kindred(standin, data_dir, key=KEY):
         submit = await standin.submit_modal(
