@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.cooldown import Cooldown
 from bot.core.errors import UserFacingError
 from bot.core.sealing import SealingError
 from bot.store.support import SupportConfig, SupportRequest
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 SEAL_DM = "support-requester-dm"
 PENDING_TTL = timedelta(days=1)
 RATE_WINDOW = timedelta(hours=24)
+# Relays a request passes on per direction (and per responder) in RELAY_WINDOW: plenty for a
+# conversation, a stop for a flood. Kept in memory only.
+RELAY_BURST = 20
+RELAY_WINDOW = timedelta(minutes=10)
 WITHDRAWN_NOTE = (
     "This request was withdrawn: the person who asked has deleted their data, so messages here "
     "no longer reach them. Thank you to everyone who was here for them. 💛"
@@ -53,6 +58,9 @@ class SupportBase:
         # Threads of vanished requests already told so (one note, not one per message).
         self._gone_noted: set[int] = set()
         self.alerter = CrisisAlerter(bot)
+        # Floods are paused per request and direction, and warned about once a window.
+        self._relays = Cooldown(RELAY_WINDOW, lambda: bot.clock(), allowed=RELAY_BURST)
+        self._warnings = Cooldown(RELAY_WINDOW, lambda: bot.clock())
 
     # -- keys -----------------------------------------------------------------
 

@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 COLOUR = discord.Colour.from_rgb(129, 178, 154)
 SEAL_USER = "support-requester-id"
 SEAL_PENDING = "support-pending-text"
+SLOW_DOWN = (
+    "⏳ That's a lot of messages in a short time, so I'm pausing passing them on for a few "
+    "minutes. Nothing after this one reaches the thread until then."
+)
 OWN_POST_WARNING = (
     "You just wrote in the thread of your request **{pseudonym}** from your own account, so "
     "people there can see that message under your name. To stay anonymous, answer here in our "
@@ -334,6 +338,14 @@ class SupportService(SupportBase):
             outcome = await self.dm_outcome(
                 self.requester_dm(request), OWN_POST_WARNING.format(pseudonym=request.pseudonym)
             )
+        elif not self._relays.take(("to-requester", request.id, message.author.id)):
+            if self._warnings.take(("to-requester", request.id, message.author.id)):
+                await self.say(
+                    message.channel,
+                    f"⏳ **{message.author.display_name}**, that's a lot of messages at once: I'll "
+                    "pass more on to them in a few minutes.",
+                )
+            return
         else:
             outcome = await self.relay_to_requester(
                 request, message.author.display_name, message.content, urls
@@ -364,6 +376,16 @@ class SupportService(SupportBase):
     async def _deliver_dm(
         self, dm: discord.abc.Messageable, request: SupportRequest, text: str, urls: list[str]
     ) -> bool:
+        if not self._relays.take(("to-thread", request.id)):
+            if self._warnings.take(("to-thread", request.id)):
+                await self._dm(dm, SLOW_DOWN)
+            # Paused relays never pause crisis care: the resources still go at once.
+            crisis = self.bot.crisis.assess(text)
+            if crisis:
+                config = await self.bot.store.support_config(request.guild_id)
+                own = config.resources if config else None
+                await self._dm(dm, crisis_text(self.bot.crisis.resources_for(crisis, own)))
+            return False
         outcome = await self.relay_to_thread(request, text, urls)
         if outcome.sent:
             await self._dm(dm, f"✓ Passed on to the thread of **{request.pseudonym}**.")

@@ -11,6 +11,7 @@ from helpers import EPHEMERAL, open_request, reply_id_of, setup_support, text_of
 
 from bot.app import KindredBot
 from bot.demo.harness import SampleServer
+from bot.support.lifecycle import RELAY_BURST
 from bot.support.names import handle_of
 
 MANAGE_MESSAGES = 1 << 13
@@ -256,3 +257,50 @@ async def test_reply_ids_carry_a_keyed_token_and_old_ids_keep_working(
     button["custom_id"] = f"support:reply:{request_id}"
     old = await s.standin.click(s.bob, stored, button["custom_id"])
     assert (await old.response())["type"] == 9
+
+
+async def test_a_flood_of_relays_pauses_but_crisis_care_does_not(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 7: relays had no rate limit of their own
+    s = server
+    await setup_support(s)
+    await open_request(s, s.alice)
+    (thread,) = s.standin.threads_of(s.support)
+
+    def relayed() -> int:
+        return len([m for m in s.standin.messages(thread) if "(who asked)" in m["content"]])
+
+    for n in range(RELAY_BURST):
+        await s.standin.dm(s.alice, f"message {n}")
+        await s.standin.wait_until(lambda n=n: relayed() == n + 1, 5)
+    await s.standin.dm(s.alice, "one too many")
+    await s.standin.wait_for_message(
+        s.standin.dm_channel(s.alice), lambda m: "pausing" in (m.get("content") or "")
+    )
+    await s.standin.dm(s.alice, "i dont want to wake up tomorrow")
+    await s.standin.wait_for_message(
+        s.standin.dm_channel(s.alice), lambda m: "findahelpline" in (m.get("content") or "")
+    )
+    assert relayed() == RELAY_BURST  # nothing more reached the thread
+    pauses = [m for m in s.standin.dms(s.alice) if "pausing" in (m.get("content") or "")]
+    assert len(pauses) == 1  # said once, not once a message
+
+
+async def test_a_responder_flooding_a_requester_is_paused(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s, role=False)
+    await open_request(s, s.alice)
+    (thread,) = s.standin.threads_of(s.support)
+
+    def reached() -> int:
+        return len([m for m in s.standin.dms(s.alice) if "answered your request" in m["content"]])
+
+    for n in range(RELAY_BURST):
+        await s.standin.post(s.bob, thread, f"reply {n}")
+        await s.standin.wait_until(lambda n=n: reached() == n + 1, 5)
+    await s.standin.post(s.bob, thread, "one too many")
+    await s.standin.wait_for_message(thread, lambda m: "a lot of messages at once" in m["content"])
+    assert reached() == RELAY_BURST
