@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.core.checks import guild_only, manage_messages_only, manage_server_only
 from bot.core.clock import relative
+from bot.core.cooldown import Cooldown
 from bot.core.errors import UserFacingError, reporting_errors
 from bot.core.library import CATEGORIES, DEPTHS, PROMPT_MAX
 from bot.core.privacy import DataArea
@@ -81,6 +82,9 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
         self.bot = bot
         self.service = PromptService(bot)
         self._pruner: asyncio.Task[None] | None = None
+        # The daily limit counts suggestions in the store, and here too, in memory: forget-me
+        # deletes the stored ones, which must not reset the limit.
+        self._suggestions = Cooldown(timedelta(days=1), lambda: bot.clock(), allowed=SUGGEST_LIMIT)
         super().__init__()
 
     # -- wiring -----------------------------------------------------------------------
@@ -313,7 +317,9 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
         recent = await self.bot.store.count_suggestions_since(
             interaction.guild_id, interaction.user.id, now - timedelta(days=1)
         )
-        if recent >= SUGGEST_LIMIT:
+        if recent >= SUGGEST_LIMIT or not self._suggestions.take(
+            (interaction.guild_id, interaction.user.id)
+        ):
             raise UserFacingError(
                 f"You've made {SUGGEST_LIMIT} suggestions in the last day — thank you! "
                 "Please wait a little before suggesting more."

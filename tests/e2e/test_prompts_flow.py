@@ -7,6 +7,7 @@ from pathlib import Path
 
 from helpers import EPHEMERAL, KEY, footer, prompt_posts, refused, schedule_prompt, text_of
 
+from bot.app import KindredBot
 from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.prompts.review import GONE
 from bot.standin import StandIn
@@ -214,3 +215,22 @@ async def test_failures_are_recorded_retried_sensibly_and_a_deleted_channel_paus
         assert "was deleted" in notice["content"]
         it = await standin.slash(server.admin, server.general, "prompt resume")
         assert "no longer exists" in await refused(it)
+
+
+async def test_forget_me_does_not_reset_the_suggestions_limit(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # issue 16, item 9: forget-me deleted the suggestions the daily limit counted
+    s = server.standin
+    for n in range(3):
+        it = await s.slash(
+            server.alice, server.general, "prompt suggest", options={"text": f"Idea {n} ok?"}
+        )
+        await it.response()
+    forget = await s.slash(server.alice, server.general, "kindred forget-me")
+    await forget.response()
+    await forget.followup()
+    it = await s.slash(
+        server.alice, server.general, "prompt suggest", options={"text": "Idea 4 ok?"}
+    )
+    assert "last day" in await refused(it)
