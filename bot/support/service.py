@@ -274,16 +274,27 @@ class SupportService(SupportBase):
         outcome = await send_to(
             thread, relay_message(header, text, urls), what="an answer into a support thread"
         )
-        if outcome.sent and thread is not None:
+        relayed = outcome.sent and thread is not None
+        if relayed:
             await self.bot.store.touch_support_request(request.id, self.bot.clock())
-            crisis = self.bot.crisis.assess(text)
-            if crisis:
-                config = await self.bot.store.support_config(request.guild_id)
-                await self.alerter.alert_in_thread(thread, config)
-                own = config.resources if config else None
-                resources = self.bot.crisis.resources_for(crisis, own)
-                await self._dm(self.requester_dm(request), crisis_text(resources))
+        # Whether or not the words reached the thread, a crisis gets its resources at once.
+        await self.care_for_requester(request, text, thread if relayed else None)
         return outcome
+
+    async def care_for_requester(
+        self, request: SupportRequest, text: str, thread: discord.Thread | None
+    ) -> None:
+        """If ``text`` from a requester may point to a crisis: the resources to them by DM, and
+        a note in ``thread`` (where their words were posted) for the responders."""
+        crisis = self.bot.crisis.assess(text)
+        if crisis is None:
+            return
+        config = await self.bot.store.support_config(request.guild_id)
+        if thread is not None:
+            await self.alerter.alert_in_thread(thread, config)
+        own = config.resources if config else None
+        resources = self.bot.crisis.resources_for(crisis, own)
+        await self._dm(self.requester_dm(request), crisis_text(resources))
 
     def reply_refusal(
         self,
@@ -380,11 +391,7 @@ class SupportService(SupportBase):
             if self._warnings.take(("to-thread", request.id)):
                 await self._dm(dm, SLOW_DOWN)
             # Paused relays never pause crisis care: the resources still go at once.
-            crisis = self.bot.crisis.assess(text)
-            if crisis:
-                config = await self.bot.store.support_config(request.guild_id)
-                own = config.resources if config else None
-                await self._dm(dm, crisis_text(self.bot.crisis.resources_for(crisis, own)))
+            await self.care_for_requester(request, text, None)
             return False
         outcome = await self.relay_to_thread(request, text, urls)
         if outcome.sent:

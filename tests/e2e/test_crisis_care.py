@@ -232,3 +232,16 @@ async def test_closed_dms_still_get_the_resources_in_the_forms_private_answer(
     private = [f for f in submit.followups if resources in (f.get("content") or "")]
     assert private and private[0]["flags"] & EPHEMERAL
     assert s.standin.dms(s.closed_dms) == []  # the DM could not be delivered
+
+
+async def test_a_crisis_dm_that_cannot_reach_the_thread_still_gets_resources(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s)
+    await open_request(s, s.alice, text="work has been a lot lately")
+    (thread,) = s.standin.threads_of(s.support)
+    s.standin.fail_next("POST", rf"/channels/{thread.id}/messages$", status=403)
+    await s.standin.dm(s.alice, VEILED)
+    await bot_dm(s, s.alice, "findahelpline.com")
+    assert not any(VEILED in (m.get("content") or "") for m in s.standin.messages(thread))
