@@ -26,6 +26,7 @@ from bot.core.clock import Clock, utc_now
 from bot.core.crisis import CrisisDetector
 from bot.core.errors import KindredTree
 from bot.core.library import Library
+from bot.core.pacing import CallBudget
 from bot.core.privacy import DataArea, PrivacyRegistry
 from bot.core.sealing import KeyCheck, Sealer
 from bot.core.settings import Settings
@@ -87,7 +88,10 @@ class KindredBot(commands.Bot):
     ) -> None:
         # Libraries log payloads at DEBUG; keep identities and private text out of every line.
         log_privacy.install()
+        # One budget for every REST call, interactive ones first (bot/core/pacing.py).
+        self.rest_budget = CallBudget(settings.rest_rate)
         super().__init__(
+            http_trace=self.rest_budget.trace_config(),
             command_prefix=commands.when_mentioned,
             intents=base_intents(),
             help_command=None,

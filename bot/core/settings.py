@@ -107,6 +107,12 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "logging level: DEBUG, INFO, WARNING or ERROR",
         "INFO",
     ),
+    SettingDoc(
+        "KINDRED_REST_RATE",
+        "REST calls per second this process may make (1-50; Discord allows 50 per bot in all: "
+        "give each of several processes its share)",
+        "49",
+    ),
 )
 
 
@@ -125,6 +131,7 @@ class Settings:
     api_base: str | None
     gateway_url: str | None
     log_level: str
+    rest_rate: int = 49
 
     @property
     def db_path(self) -> Path:
@@ -155,6 +162,7 @@ def load_settings(
     api_base = _url(values.get("DISCORD_API_BASE"), "DISCORD_API_BASE", ("http", "https"))
     gateway_url = _url(values.get("DISCORD_GATEWAY_URL"), "DISCORD_GATEWAY_URL", ("ws", "wss"))
     log_level = _log_level(values.get("KINDRED_LOG_LEVEL"))
+    rest_rate = _int_in_range(values, "KINDRED_REST_RATE", 49, 1, 50, "calls per second")
 
     return Settings(
         discord_token=token,
@@ -168,6 +176,7 @@ def load_settings(
         api_base=api_base,
         gateway_url=gateway_url,
         log_level=log_level,
+        rest_rate=rest_rate,
     )
 
 

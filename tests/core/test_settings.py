@@ -48,6 +48,7 @@ def test_settings_document_every_variable_in_design_order() -> None:
         "DISCORD_API_BASE",
         "DISCORD_GATEWAY_URL",
         "KINDRED_LOG_LEVEL",
+        "KINDRED_REST_RATE",
     ]
     assert all(doc.meaning and doc.default for doc in SETTINGS)
 
