@@ -71,7 +71,6 @@ class Handler:
 
 
 def make_engine(store: Store, clock: Clock, handler: Handler, **kw: object) -> Engine:
-    kw.setdefault("rate_per_second", float("inf"))
     engine = Engine(store, clock=clock, **kw)  # type: ignore[arg-type]
     engine.register("prompt", handler)
     return engine
@@ -81,6 +80,12 @@ async def save(
     engine: Engine, guild_id: int = 1, rule: Rule = BERLIN_9, kind: str = "prompt"
 ) -> Schedule:
     return await engine.save_schedule(kind=kind, rule=rule, guild_id=guild_id, channel_id=77)
+
+
+async def started_claim(store: Store, sid: int, day: date, due: datetime, at: datetime) -> None:
+    """What a crash mid-delivery leaves: claimed, started, no message recorded."""
+    assert await store.claim_delivery(claim_for(sid, day, due), at)
+    await store.mark_started(sid, day, at)
 
 
 def claim_for(sid: int, day: date, due: datetime) -> Claim:

@@ -11,7 +11,7 @@ follow.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -55,6 +55,7 @@ async def send_checkin(
     *,
     requested: bool,
     nonce: str | None = None,
+    posted: Callable[[int], Awaitable[None]] | None = None,
 ) -> Sent:
     """DM one check-in; :class:`DmsClosed` on 50007, other HTTP errors propagate."""
     now = bot.clock()
@@ -79,6 +80,8 @@ async def send_checkin(
             if exc.code == DMS_CLOSED_CODE:
                 raise DmsClosed() from None
         raise
+    if posted is not None:  # the engine's ledger first: a restart then never asks history
+        await posted(message.id)
     await bot.store.set_checkin_message(delivery_id, message.id)
     return Sent(delivery_id, message)
 
@@ -98,7 +101,12 @@ class CheckinHandler:
             return Failed("a check-in schedule without a member", pause=True)
         try:
             sent = await send_checkin(
-                self.bot, member_id, job.local_date, requested=False, nonce=job.nonce
+                self.bot,
+                member_id,
+                job.local_date,
+                requested=False,
+                nonce=job.nonce,
+                posted=job.posted,
             )
         except DmsClosed:
             await self.bot.store.mark_checkin_unreachable(member_id, self.bot.clock())
@@ -110,6 +118,15 @@ class CheckinHandler:
         except discord.HTTPException as exc:
             return Failed(f"Discord answered {exc.status} (code {exc.code})")
         return Delivered(sent.message.id)
+
+    async def finish(self, job: DueJob, message_id: int) -> DeliveryResult:
+        """The DM ``message_id`` is out (the process stopped before its row knew): link them."""
+        member_id = job.schedule.member_id
+        if member_id is not None:
+            unsent = await self.bot.store.unsent_checkin(member_id, job.local_date)
+            if unsent is not None:
+                await self.bot.store.set_checkin_message(unsent.id, message_id)
+        return Delivered(message_id)
 
     async def already_delivered(self, job: DueJob) -> bool:
         """Discord does not return nonces in history: look for our footer for that date."""

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from bot.schedule.jobs import (
     DeliveryResult,
     DueJob,
     Failed,
+    Unfinished,
 )
 from bot.store.prompts import PromptPost, PromptSettings
 
@@ -53,6 +55,7 @@ CHANNEL_GONE = "The prompt channel was deleted, so the daily prompt is paused."
 REPLIER_PURPOSE = "prompt-replier"
 # History is searched from a little before the due time: a post is never made before it.
 HISTORY_SLACK = timedelta(minutes=10)
+UNFINISHED = "posted; its thread could not be started yet (Kindred tries again)"
 
 
 def new_nonce() -> str:
@@ -164,15 +167,20 @@ class PromptService:
         *,
         footer: str,
         nonce: str | None = None,
-    ) -> discord.Message:
-        """Post the embed (retrying transient errors) and start its thread."""
+        posted: Callable[[int], Awaitable[None]] | None = None,
+    ) -> tuple[discord.Message, int | None]:
+        """Post the embed (retrying transient errors) and start its thread; the message and
+        the thread's id (None: the thread could not be started, the post stands).
+        ``posted`` hears of the message before the thread is asked for."""
         embed = build_embed(prompt, framing=self.framing(), footer=footer)
         message = await self._send(channel, embed, nonce)
+        if posted is not None:
+            await posted(message.id)
         await self.bot.store.mark_prompt_posted(
             post.id, message_id=message.id, channel_id=channel.id, now=self.bot.clock()
         )
-        await self.start_thread(message, prompt.text, post.id, channel.guild.id)
-        return message
+        thread_id = await self.start_thread(message, prompt.text, post.id, channel.guild.id)
+        return message, thread_id
 
     async def _send(
         self, channel: discord.TextChannel, embed: discord.Embed, nonce: str | None
@@ -202,9 +210,14 @@ class PromptService:
                 attempt += 1
 
     async def start_thread(
-        self, message: discord.Message, text: str, post_id: int, guild_id: int
+        self,
+        message: discord.Message | discord.PartialMessage,
+        text: str,
+        post_id: int,
+        guild_id: int,
     ) -> int | None:
-        """The post's public thread; a failure is recorded but the post stands."""
+        """The post's public thread; a failure is recorded but the post stands. 160004 (a
+        thread exists on it: an earlier answer was lost) counts as started."""
         try:
             thread = await message.create_thread(
                 name=make_thread_name(text), auto_archive_duration=THREAD_ARCHIVE_MINUTES
@@ -245,7 +258,7 @@ class PromptService:
             now=self.bot.clock(),
             nonce=nonce,
         )
-        message = await self.publish(channel, prompt, post, footer=NOW_MARK, nonce=nonce)
+        message, _ = await self.publish(channel, prompt, post, footer=NOW_MARK, nonce=nonce)
         return prompt, message
 
     # -- engagement -----------------------------------------------------------------
@@ -349,8 +362,13 @@ class PromptDelivery:
                     now=self.bot.clock(),
                     nonce=job.nonce,
                 )
-            message = await service.publish(
-                channel, prompt, post, footer=scheduled_footer(job.local_date), nonce=job.nonce
+            message, thread_id = await service.publish(
+                channel,
+                prompt,
+                post,
+                footer=scheduled_footer(job.local_date),
+                nonce=job.nonce,
+                posted=job.posted,
             )
         except PostFailed as exc:
             if exc.gone:
@@ -358,10 +376,38 @@ class PromptDelivery:
             await service.fail(guild_id, str(exc))
             return Failed(str(exc), pause=exc.gone)
         await self.bot.store.set_prompt_pause_reason(guild_id, None, self.bot.clock())
+        if thread_id is None:
+            return Unfinished(message.id, UNFINISHED)
         return Delivered(message.id)
 
-    async def already_delivered(self, job: DueJob) -> bool:
-        """After a crash: is Kindred's post for this local date in the channel already?
+    async def finish(self, job: DueJob, message_id: int) -> DeliveryResult:
+        """The post ``message_id`` is out: start its thread if it has none yet (on that very
+        post: never a second post)."""
+        try:
+            channel = await self._channel(job.schedule.channel_id)
+        except PostFailed as exc:
+            return Failed(f"posted, but {exc}", pause=exc.gone)
+        post = await self.bot.store.prompt_post_by_nonce(job.nonce)
+        if post is None:
+            return Delivered(message_id)  # forgotten meanwhile (forget-server): nothing to add
+        if post.message_id != message_id:
+            await self.bot.store.mark_prompt_posted(
+                post.id, message_id=message_id, channel_id=channel.id, now=self.bot.clock()
+            )
+        if post.thread_id is not None:
+            return Delivered(message_id)
+        prompt = await self.service.find_prompt(channel.guild.id, post.prompt_id)
+        started = await self.service.start_thread(
+            channel.get_partial_message(message_id),
+            prompt.text if prompt is not None else "",
+            post.id,
+            channel.guild.id,
+        )
+        return Unfinished(message_id, UNFINISHED) if started is None else Delivered(message_id)
+
+    async def already_delivered(self, job: DueJob) -> int | bool:
+        """After a crash: is Kindred's post for this local date in the channel already? Its
+        id if so (the engine then finishes it: its thread), False if surely not.
 
         Raises when that cannot be known (history unreadable, Discord or the network
         failing): the engine then keeps the claim and asks again later, rather than
@@ -376,18 +422,7 @@ class PromptDelivery:
         if self.bot.user is None:
             raise RuntimeError("not logged in yet")
         found = await self._find_post(channel, job.local_date, job.due_at)
-        if found is None:
-            return False
-        post = await self.bot.store.prompt_post_by_nonce(job.nonce)
-        if post is not None:
-            await self.bot.store.mark_prompt_posted(
-                post.id, message_id=found.id, channel_id=channel.id, now=self.bot.clock()
-            )
-            if post.thread_id is None:
-                prompt = await self.service.find_prompt(channel.guild.id, post.prompt_id)
-                text = prompt.text if prompt is not None else ""
-                await self.service.start_thread(found, text, post.id, channel.guild.id)
-        return True
+        return False if found is None else found.id
 
     async def _find_post(
         self, channel: discord.TextChannel, day: date, due_at: datetime

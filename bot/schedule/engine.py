@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-import time as _time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,10 +26,10 @@ from bot.schedule.jobs import (
     EngineHealth,
     Failed,
     Key,
-    Pacer,
     RunReport,
     Skipped,
-    deliver_paced,
+    Unfinished,
+    deliver_bounded,
 )
 from bot.schedule.rechecks import Rechecks, resolve_claims
 from bot.schedule.rules import (
@@ -62,20 +62,16 @@ class Engine:
         *,
         grace: timedelta = timedelta(minutes=180),
         clock: Clock = utc_now,
-        rate_per_second: float = 40.0,
         tick_interval: float = 30.0,
         batch_size: int = 500,
         max_concurrency: int = 16,
         late_after: timedelta = timedelta(minutes=5),
         delivery_timeout: float = 120.0,
         ledger_retention: timedelta = timedelta(days=90),
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        monotonic: Callable[[], float] = _time.monotonic,
     ) -> None:
         self._store = store
         self._grace = grace
         self._clock = clock
-        self._pacer = Pacer(rate_per_second, monotonic=monotonic, sleep=sleep)
         self._batch_size = batch_size
         self._max_concurrency = max_concurrency
         self._late_after = late_after
@@ -284,6 +280,7 @@ class Engine:
                 await self._run_batch(fresh, now, report)
             await self._maybe_prune(now)
             self._set_wakeup(await self._store.earliest_due(self.kinds))
+            self._wake_by(self._rechecks.earliest())  # a step to retry, a claim to recheck
             report.finished_at = self._clock()
             self._last_run = report
             if report.busy:
@@ -355,10 +352,10 @@ class Engine:
                 entries,
                 schedules,
                 self._handlers,
+                self._store,
                 now=now,
                 grace=self._grace,
                 late_after=self._late_after,
-                pacer=self._pacer,
                 rechecks=self._rechecks,
                 report=report,
             )
@@ -366,18 +363,21 @@ class Engine:
             await self._store.settle_deliveries(plan.settlements, now)
             report.due = len(redo)
             await self._deliver_and_record(redo, nexts, now, report, advances)
-            if report.unresolved:
+            if report.unresolved or report.unfinished:
                 self._recover_next = True  # the next tick looks again
+                self._wake_by(self._rechecks.earliest())
             report.finished_at = self._clock()
             if report.busy or report.skipped or report.failed or report.unresolved:
                 log.info(
-                    "recovered unconfirmed deliveries: %d found sent, %d redone, %d skipped, "
-                    "%d failed, %d still unknown",
+                    "recovered unconfirmed deliveries: %d found sent, %d finished, %d redone, "
+                    "%d skipped, %d failed, %d still unknown, %d still unfinished",
                     report.resolved,
+                    report.finished,
                     report.delivered,
                     report.skipped,
                     report.failed,
                     report.unresolved,
+                    report.unfinished,
                 )
             return report
 
@@ -389,13 +389,14 @@ class Engine:
         report: RunReport,
         advances: list[Advance],
     ) -> None:
-        results = await deliver_paced(
+        jobs = [dataclasses.replace(job, steps=self._record_step) for job in jobs]
+        results = await deliver_bounded(
             jobs,
             self._handlers,
-            self._pacer,
             max_concurrency=self._max_concurrency,
             timeout=self._delivery_timeout,
             stopping=lambda: self._stopping,
+            on_start=self._mark_started,
         )
         settlements: list[Settlement] = []
         unstarted: list[Key] = []
@@ -411,6 +412,14 @@ class Engine:
                 report.delivered += 1
                 report.late += job.late
                 settlements.append(Settlement(*key, "confirmed", message_id=result.message_id))
+                advances.append(Advance(job.schedule.id, due, next_due, delivered_at=now))
+            elif isinstance(result, Unfinished):
+                # Out, but a step is missing: the claim stays claimed with its message, the
+                # row moves on, and a recovery pass finishes it (backing off) later.
+                report.unfinished += 1
+                await self._store.record_step(*key, result.message_id, result.error)
+                self._rechecks.later(key, now)
+                self._recover_next = True
                 advances.append(Advance(job.schedule.id, due, next_due, delivered_at=now))
             elif isinstance(result, Skipped):
                 report.skipped += 1
@@ -429,6 +438,12 @@ class Engine:
         await self._store.advance_schedules(advances, now)
         if unstarted:  # shutting down: these were never attempted; deliver after restart
             await self._store.release_claims(unstarted)
+
+    async def _mark_started(self, job: DueJob) -> None:
+        await self._store.mark_started(job.schedule.id, job.local_date, self._clock())
+
+    async def _record_step(self, key: Key, message_id: int) -> None:
+        await self._store.record_step(*key, message_id)
 
     async def _maybe_prune(self, now: datetime) -> None:
         if self._last_prune is not None and now - self._last_prune < _PRUNE_EVERY:
@@ -450,4 +465,5 @@ __all__ = [
     "RunReport",
     "Schedule",
     "Skipped",
+    "Unfinished",
 ]

@@ -1,23 +1,26 @@
-"""What the engine hands to feature handlers and gets back, and paced delivery.
+"""What the engine hands to feature handlers and gets back, and bounded delivery.
 
-Handlers import from here (or from ``bot.scheduler``, which re-exports all of it).
+Handlers import from here (or from ``bot.schedule.engine``, which re-exports all of it).
+Deliveries are not paced here: every REST call is, in one budget (``bot.core.pacing``);
+the calls made inside a delivery are marked scheduled, so interactive work goes first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time as _time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from bot.core.pacing import scheduled
 from bot.store.schedule import Schedule
 
 log = logging.getLogger(__name__)
 
 Key = tuple[int, date]
+StepRecorder = Callable[[Key, int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,19 @@ class DueJob:
     due_at: datetime
     nonce: str
     late: bool
+    # Set by the engine: records in the ledger that the first visible step is out.
+    steps: StepRecorder | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> Key:
+        return (self.schedule.id, self.local_date)
+
+    async def posted(self, message_id: int) -> None:
+        """Call as soon as the message is out, before any further step (a thread, an edit):
+        after a crash or a failed later step the engine resumes at that step with this
+        message, and never posts again."""
+        if self.steps is not None:
+            await self.steps(self.key, message_id)
 
 
 @dataclass(frozen=True)
@@ -47,7 +63,16 @@ class Skipped:
     reason: str
 
 
-DeliveryResult = Delivered | Failed | Skipped
+@dataclass(frozen=True)
+class Unfinished:
+    """The message is out (``message_id``) but a later step failed: the engine calls the
+    handler's ``finish`` for it later, with back-off, and never delivers it again."""
+
+    message_id: int
+    error: str
+
+
+DeliveryResult = Delivered | Failed | Skipped | Unfinished
 
 
 class DueHandler(Protocol):
@@ -55,14 +80,32 @@ class DueHandler(Protocol):
 
     async def deliver(self, job: DueJob) -> DeliveryResult: ...
 
-    async def already_delivered(self, job: DueJob) -> bool:
+    async def already_delivered(self, job: DueJob) -> bool | int:
         """After a crash: is a message carrying ``job.nonce`` among the recent ones?
 
-        Return False only when it surely is not; raise when it cannot be known (history
-        unreadable, Discord or the network failing): the engine keeps the claim and asks
-        again later instead of delivering a second time.
+        Return False only when it surely is not; the found message's id (or True) when it
+        is; raise when it cannot be known (history unreadable, Discord or the network
+        failing): the engine keeps the claim and asks again later instead of delivering a
+        second time. Asked only when the delivery started and no step was recorded.
         """
         ...
+
+
+@runtime_checkable
+class FinishingHandler(DueHandler, Protocol):
+    """A handler whose delivery has steps after the post (a thread, say)."""
+
+    async def finish(self, job: DueJob, message_id: int) -> DeliveryResult:
+        """Do whatever of the delivery is still missing for the message ``message_id``
+        (already out); Delivered when all of it is done. Never posts again."""
+        ...
+
+
+async def finish(handler: DueHandler, job: DueJob, message_id: int) -> DeliveryResult:
+    """The missing steps of a delivery whose message is out (never raises)."""
+    if not isinstance(handler, FinishingHandler):
+        return Delivered(message_id)  # one step only: the message is all of it
+    return await _call(handler, job, 120.0, lambda h, j: h.finish(j, message_id))
 
 
 @dataclass
@@ -78,12 +121,14 @@ class RunReport:
     skipped: int = 0
     duplicates: int = 0
     paused: int = 0
+    unfinished: int = 0  # out, with a later step still missing (finished later)
+    finished: int = 0  # unfinished deliveries completed by this pass
     resolved: int = 0  # unconfirmed claims found already delivered
     unresolved: int = 0  # unconfirmed claims whose check failed; left claimed for a later pass
 
     @property
     def busy(self) -> bool:
-        return bool(self.due or self.resolved)
+        return bool(self.due or self.resolved or self.finished or self.unfinished)
 
 
 @dataclass(frozen=True)
@@ -97,44 +142,17 @@ class EngineHealth:
     last_error: str | None
 
 
-class Pacer:
-    """A token bucket of depth one: starts are spaced ``1/rate`` apart, never bursting."""
-
-    def __init__(
-        self,
-        rate_per_second: float,
-        *,
-        monotonic: Callable[[], float] = _time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
-        if rate_per_second <= 0:
-            raise ValueError("rate_per_second must be positive (math.inf for no pacing)")
-        self._interval = 1.0 / rate_per_second
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._next_slot = -float("inf")
-
-    async def wait(self) -> None:
-        if self._interval == 0.0:
-            return
-        now = self._monotonic()
-        # Reserve the slot before sleeping so concurrent callers queue up in order.
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + self._interval
-        if slot > now:
-            await self._sleep(slot - now)
-
-
-async def deliver_paced(
+async def deliver_bounded(
     jobs: Sequence[DueJob],
     handlers: Mapping[str, DueHandler],
-    pacer: Pacer,
     *,
     max_concurrency: int,
     timeout: float,
     stopping: Callable[[], bool],
+    on_start: Callable[[DueJob], Awaitable[None]],
 ) -> dict[Key, DeliveryResult]:
-    """Deliver ``jobs`` paced and with bounded concurrency; never raises for a handler.
+    """Deliver ``jobs`` with bounded concurrency, their REST calls marked scheduled; never
+    raises for a handler. ``on_start`` runs (and must succeed) before each delivery starts.
 
     Jobs not started because ``stopping()`` turned true are missing from the result.
     """
@@ -143,42 +161,53 @@ async def deliver_paced(
 
     async def one(job: DueJob) -> None:
         try:
-            results[(job.schedule.id, job.local_date)] = await _call(handlers, job, timeout)
+            await on_start(job)
+            results[job.key] = await _call(handlers[job.schedule.kind], job, timeout, _deliver)
         finally:
             slots.release()
 
     tasks: list[asyncio.Task[None]] = []
-    for job in jobs:
-        await slots.acquire()
-        if stopping():
-            slots.release()
-            break
-        await pacer.wait()
-        tasks.append(asyncio.create_task(one(job)))
+    with scheduled():  # tasks copy the context: every call they make is scheduled work
+        for job in jobs:
+            await slots.acquire()
+            if stopping():
+                slots.release()
+                break
+            tasks.append(asyncio.create_task(one(job)))
     await asyncio.gather(*tasks)
     return results
 
 
-async def _call(handlers: Mapping[str, DueHandler], job: DueJob, timeout: float) -> DeliveryResult:
+def _deliver(handler: DueHandler, job: DueJob) -> Awaitable[DeliveryResult]:
+    return handler.deliver(job)
+
+
+async def _call(
+    handler: DueHandler,
+    job: DueJob,
+    timeout: float,
+    step: Callable[[Any, DueJob], Awaitable[DeliveryResult]],
+) -> DeliveryResult:
     schedule = job.schedule
     try:
-        handler = handlers[schedule.kind]
-        result: Any = await asyncio.wait_for(handler.deliver(job), timeout)
+        with scheduled():
+            result: Any = await asyncio.wait_for(step(handler, job), timeout)
     except TimeoutError:
         result = Failed(f"timed out after {timeout:g} s")
     except Exception as exc:
         # One failing server never blocks the others: record it and move on.
         log.exception("delivering %s schedule %d raised", schedule.kind, schedule.id)
         result = Failed(f"{type(exc).__name__}: {exc}")
-    if not isinstance(result, Delivered | Failed | Skipped):
+    if not isinstance(result, Delivered | Failed | Skipped | Unfinished):
         result = Failed(f"handler returned {type(result).__name__}, not a delivery result")
-    if isinstance(result, Failed):
+    if isinstance(result, Failed | Unfinished):
         log.warning(
-            "%s schedule %d failed for %s%s: %s",
+            "%s schedule %d %s for %s%s: %s",
             schedule.kind,
             schedule.id,
+            "failed" if isinstance(result, Failed) else "is out but unfinished",
             job.local_date,
-            " (paused)" if result.pause else "",
+            " (paused)" if isinstance(result, Failed) and result.pause else "",
             result.error,
         )
     return result

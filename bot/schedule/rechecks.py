@@ -1,11 +1,15 @@
-"""Resolving a claim a crash left unconfirmed: found, not found, or unknown.
+"""Resolving a claim left unconfirmed: by a crash, or by a step that failed.
 
-A claimed but unconfirmed delivery may or may not have reached Discord. The handler
-looks for its nonce in the channel; when that look itself fails (a 5xx, a network
+The ledger says how far a claimed delivery got. Never started: surely not sent, so it is
+redone without asking Discord. Its message recorded: the message is out, and only the
+missing steps are done (``finish``: the thread on that post, say), never the post again.
+Started with no message recorded: it may or may not have reached Discord, so the handler
+looks for its marker in the channel; when that look itself fails (a 5xx, a network
 error, a 403 on history) the answer is *unknown*, and redoing the delivery then could
 post it twice once Discord's nonce window has passed. So an unknown claim stays
 claimed and is checked again later, backing off (never a tight loop of failing
-requests: Discord bans IPs that repeat invalid ones), until the grace window is over.
+requests: Discord bans IPs that repeat invalid ones), until the grace window is over;
+an unfinished one is retried the same way.
 """
 
 from __future__ import annotations
@@ -15,18 +19,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.core.pacing import scheduled
 from bot.schedule.jobs import (
+    Delivered,
+    DeliveryResult,
     DueHandler,
     DueJob,
+    Failed,
     Key,
-    Pacer,
     RunReport,
+    Skipped,
+    Unfinished,
+    finish,
 )
 from bot.schedule.rules import in_quiet_hours, next_due_after
 from bot.store.schedule import (
     Advance,
     LedgerEntry,
     Schedule,
+    ScheduleStore,
     Settlement,
 )
 
@@ -41,10 +52,17 @@ UNKNOWN_PAST_GRACE = (
 )
 
 
-async def check_delivered(handler: DueHandler, job: DueJob) -> bool | None:
-    """True: found sent; False: surely not sent; None: the check failed (unknown)."""
+UNFINISHED_PAST_GRACE = "posted, but a later step (its thread) was not done within the grace window"
+
+
+async def check_delivered(handler: DueHandler, job: DueJob) -> bool | int | None:
+    """A message id or True: found sent; False: surely not sent; None: the check failed."""
     try:
-        return bool(await handler.already_delivered(job))
+        with scheduled():
+            found: object = await handler.already_delivered(job)
+        if isinstance(found, int) and not isinstance(found, bool):
+            return found
+        return bool(found)
     except Exception as exc:
         log.warning(
             "could not check whether %s schedule %d was delivered for %s (%s: %s); "
@@ -77,6 +95,10 @@ class Rechecks:
         wait = min(FIRST_RECHECK * 2 ** (attempts - 1), LONGEST_RECHECK)
         self._next[key] = (attempts, now + wait)
         return now + wait
+
+    def earliest(self) -> datetime | None:
+        """When the first waiting claim may be looked at again (None: none waits)."""
+        return min((at for _, at in self._next.values()), default=None)
 
     def forget(self, key: Key) -> None:
         self._next.pop(key, None)
@@ -113,19 +135,20 @@ async def resolve_claims(
     entries: Sequence[LedgerEntry],
     schedules: Mapping[int, Schedule],
     handlers: Mapping[str, DueHandler],
+    store: ScheduleStore,
     *,
     now: datetime,
     grace: timedelta,
     late_after: timedelta,
-    pacer: Pacer,
     rechecks: Rechecks,
     report: RunReport,
 ) -> Resolution:
-    """Check each claim (paced, with back-off for unknown ones) and decide its fate.
+    """Decide the fate of each claimed delivery (see the module doc).
 
-    Found: confirmed. Not found: redone, or skipped past grace / in quiet hours / paused.
-    Unknown: left claimed (``report.unresolved``) until the grace window is over, then
-    recorded failed.
+    Out with a step missing: finished (or retried later, or failed past grace). Found:
+    confirmed (and finished). Not found or never started: redone, or skipped past grace /
+    in quiet hours / paused. Unknown: left claimed (``report.unresolved``) until the grace
+    window is over, then recorded failed.
     """
     plan = Resolution()
     for entry in entries:
@@ -135,29 +158,80 @@ async def resolve_claims(
         key = (row.id, entry.local_date)
         late_by = now - entry.due_at
         if late_by <= grace and not rechecks.may_check(key, now):
-            report.unresolved += 1  # checked lately and unknown: wait for its turn
+            # checked lately (unknown, or a step failed): wait for its turn
+            if entry.message_id is None:
+                report.unresolved += 1
+            else:
+                report.unfinished += 1
             continue
         job = DueJob(row, entry.local_date, entry.due_at, entry.nonce, late_by > late_after)
         plan.nexts[key] = next_due = next_due_after(row.rule, entry.due_at)
-        await pacer.wait()  # looking for the nonce is a Discord request too
-        found = await check_delivered(handlers[row.kind], job)
-        if found is None and late_by <= grace:
-            report.unresolved += 1
-            rechecks.later(key, now)
+        handler = handlers[row.kind]
+        message_id = entry.message_id
+        if message_id is None and entry.started_at is not None:
+            found = await check_delivered(handler, job)
+            if found is None and late_by <= grace:
+                report.unresolved += 1
+                rechecks.later(key, now)
+                continue
+            if found is None:
+                rechecks.forget(key)
+                report.failed += 1
+                plan.settlements.append(Settlement(*key, "failed", error=UNKNOWN_PAST_GRACE))
+                plan.advances.append(
+                    Advance(row.id, entry.due_at, next_due, error=UNKNOWN_PAST_GRACE)
+                )
+                continue
+            if found is True:
+                rechecks.forget(key)
+                report.resolved += 1
+                plan.settlements.append(Settlement(*key, "confirmed"))
+                plan.advances.append(Advance(row.id, entry.due_at, next_due, delivered_at=now))
+                continue
+            if found is not False:  # its message: record the step, then finish below
+                report.resolved += 1
+                message_id = int(found)
+                await store.record_step(*key, message_id)
+        if message_id is not None:
+            result = await finish(handler, job, message_id)
+            _settle_finished(plan, report, rechecks, job, result, message_id, next_due, now, grace)
             continue
         rechecks.forget(key)
-        if found is None:
-            report.failed += 1
-            plan.settlements.append(Settlement(*key, "failed", error=UNKNOWN_PAST_GRACE))
-            plan.advances.append(Advance(row.id, entry.due_at, next_due, error=UNKNOWN_PAST_GRACE))
-        elif found:
-            report.resolved += 1
-            plan.settlements.append(Settlement(*key, "confirmed"))
-            plan.advances.append(Advance(row.id, entry.due_at, next_due, delivered_at=now))
-        elif (reason := _skip_reason(job, late_by, grace, now)) is not None:
+        if (reason := _skip_reason(job, late_by, grace, now)) is not None:
             report.skipped += 1
             plan.settlements.append(Settlement(*key, "skipped", error=reason))
             plan.advances.append(Advance(row.id, entry.due_at, next_due))
         else:
             plan.redo.append(job)
     return plan
+
+
+def _settle_finished(
+    plan: Resolution,
+    report: RunReport,
+    rechecks: Rechecks,
+    job: DueJob,
+    result: DeliveryResult,
+    message_id: int,
+    next_due: datetime,
+    now: datetime,
+    grace: timedelta,
+) -> None:
+    """Record what finishing an out-but-unfinished delivery came to."""
+    key, sid, due = job.key, job.schedule.id, job.due_at
+    # Its message is out whatever happens next: the row moves on (a no-op if it has).
+    plan.advances.append(Advance(sid, due, next_due, delivered_at=now))
+    if isinstance(result, Unfinished) and now - due <= grace:
+        report.unfinished += 1
+        rechecks.later(key, now)
+        return
+    rechecks.forget(key)
+    if isinstance(result, Delivered | Skipped):
+        report.finished += 1
+        plan.settlements.append(Settlement(*key, "confirmed", message_id=message_id))
+        return
+    error = result.error if isinstance(result, Failed) else f"{UNFINISHED_PAST_GRACE}: "
+    if isinstance(result, Unfinished):
+        error += result.error
+    report.failed += 1
+    plan.settlements.append(Settlement(*key, "failed", message_id=message_id, error=error))

@@ -68,6 +68,13 @@ _FOUNDATION: list[str] = [
     CREATE INDEX delivery_ledger_state ON delivery_ledger (state, claimed_at);
     CREATE INDEX delivery_ledger_claimed_at ON delivery_ledger (claimed_at);
     """,
+    # A delivery's steps: started_at is written before the first Discord call; message_id,
+    # already there for confirmed rows, is now also written while claimed, as soon as the
+    # message is out. A restart then resumes at the missing step and reads history only
+    # for deliveries that started and recorded no message.
+    """
+    ALTER TABLE delivery_ledger ADD COLUMN started_at TEXT;
+    """,
 ]
 
 # The one numbered sequence. A feature keeps its scripts in its own module; each
@@ -83,6 +90,7 @@ MIGRATIONS: list[str] = [
     support_schema.MIGRATIONS[2],  # 8: crisis care settings (alerts, watched-channel scan)
     support_schema.MIGRATIONS[3],  # 9: support times to the hour
     checkins_schema.MIGRATIONS[1],  # 10: no home server in check-in schedule payloads
+    _FOUNDATION[2],  # 11: delivery steps (started, message out) in the ledger
 ]
 
 FEATURE_MODULES = (prompts_schema, support_schema, checkins_schema, listening_schema)

@@ -264,6 +264,25 @@ class ScheduleStore:
         settled = Settlement(schedule_id, local_date, "failed", error=error)
         return await self.settle_deliveries([settled], now) == 1
 
+    async def mark_started(self, schedule_id: int, local_date: date, now: datetime) -> None:
+        """Record that a claimed delivery is about to make its first Discord call."""
+        await self.db.execute(
+            "UPDATE delivery_ledger SET started_at = COALESCE(started_at, ?) "
+            "WHERE schedule_id = ? AND local_date = ? AND state = 'claimed'",
+            (ts(now), schedule_id, local_date.isoformat()),
+        )
+
+    async def record_step(
+        self, schedule_id: int, local_date: date, message_id: int, error: str | None = None
+    ) -> None:
+        """A claimed delivery's message is out (``message_id``); ``error``: why a later step
+        is still missing. The claim stays claimed until every step is done."""
+        await self.db.execute(
+            "UPDATE delivery_ledger SET message_id = ?, error = ? "
+            "WHERE schedule_id = ? AND local_date = ? AND state = 'claimed'",
+            (message_id, clip(error), schedule_id, local_date.isoformat()),
+        )
+
     async def release_claims(self, keys: Sequence[tuple[int, date]]) -> None:
         """Forget claims whose delivery never started (shutdown mid-batch)."""
         for part in chunks(keys):

@@ -82,6 +82,8 @@ class LedgerEntry:
     confirmed_at: datetime | None
     message_id: int | None
     error: str | None
+    # When the delivery was first attempted (None: never; a crash before it needs no check).
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ SCHEDULE_COLUMNS = (
     "created_at, updated_at"
 )
 LEDGER_COLUMNS = (
-    "schedule_id, local_date, state, nonce, due_at, claimed_at, confirmed_at, message_id, error"
+    "schedule_id, local_date, state, nonce, due_at, claimed_at, confirmed_at, message_id, error, "
+    "started_at"
 )
 
 
@@ -183,6 +186,7 @@ def ledger_from_row(row: Any) -> LedgerEntry:
         confirmed_at=dt_or_none(row[6]),
         message_id=row[7],
         error=row[8],
+        started_at=dt_or_none(row[9]),
     )
 
 

@@ -4,7 +4,7 @@ be started, a changed schedule, a forgotten server, retried sends and private ch
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,9 @@ async def test_a_restart_that_cannot_read_history_never_posts_twice(
         await bot.engine.run_due(clock.now)
         schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
         assert schedule is not None
-        # As if the process died after Discord took the post but before it was confirmed.
+        # As if the process died after Discord took the post but before it was recorded.
         await bot.store.db.execute(
-            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL"
+            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL, message_id = NULL"
         )
     monkeypatch.setattr(rest_messages, "NONCE_WINDOW_S", 0.0)  # Discord's dedupe is over
     clock.now = datetime(2026, 6, 1, 9, 10, tzinfo=UTC)
@@ -65,7 +65,7 @@ async def test_a_restart_that_cannot_read_history_never_posts_twice(
         assert len(prompt_posts(standin, server.general)) == 1
 
 
-async def test_a_network_error_starting_the_thread_still_counts_the_post(
+async def test_a_network_error_starting_the_thread_keeps_the_post_and_finishes_later(
     standin: StandIn, server: SampleServer, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def reset(self: discord.Message, **kwargs: Any) -> discord.Thread:
@@ -77,11 +77,12 @@ async def test_a_network_error_starting_the_thread_still_counts_the_post(
         monkeypatch.setattr(discord.Message, "create_thread", reset)
         clock.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
         report = await bot.engine.run_due(clock.now)
-        assert (report.delivered, report.failed) == (1, 0)
+        assert (report.delivered, report.unfinished, report.failed) == (0, 1, 0)
         schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
         assert schedule is not None
         (entry,) = await bot.store.ledger_for_schedule(schedule.id)
-        assert entry.state == "confirmed"
+        (post,) = prompt_posts(standin, server.general)
+        assert entry.state == "claimed" and entry.message_id == int(post["id"])
         settings = await bot.store.get_prompt_settings(server.guild.id)
         assert settings is not None and "thread could not be started" in (
             settings.last_failure or ""
@@ -89,6 +90,14 @@ async def test_a_network_error_starting_the_thread_still_counts_the_post(
 
         it = await standin.slash(server.admin, server.general, "prompt now")
         assert "Posted in" in await refused(it)  # not "I couldn't post", inviting a second try
+        assert len(prompt_posts(standin, server.general)) == 2
+
+        monkeypatch.undo()  # the network is back: the next pass starts the missing thread
+        clock.now += timedelta(minutes=2)
+        report = await bot.engine.recover(clock.now)
+        assert (report.finished, report.delivered) == (1, 0)
+        thread = standin.world.channel(int(post["id"]))
+        assert thread is not None and thread.is_thread
         assert len(prompt_posts(standin, server.general)) == 2
 
 
@@ -227,3 +236,43 @@ async def test_status_never_shows_a_private_channels_name_or_prompt_to_outsiders
 def test_reply_markers_are_pruned_within_the_hour_after_the_first_day() -> None:
     # docs/prompts.md promises markers only "during the post's first day" (and the hour after).
     assert timedelta(hours=1) >= PRUNE_EVERY
+
+
+@pytest.mark.parametrize("status", [503, 403])
+async def test_a_thread_call_discord_py_does_not_retry_is_finished_on_the_same_post(
+    standin: StandIn, server: SampleServer, data_dir: Path, status: int
+) -> None:
+    clock = ManualClock(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
+        await schedule_prompt(server, server.admin, server.general, time="09:00")
+        threads = r"/channels/\d+/messages/\d+/threads$"
+        standin.fail_next("POST", threads, status=status, count=2)
+        clock.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+        report = await bot.engine.run_due(clock.now)
+        assert (report.delivered, report.unfinished) == (0, 1)
+        (post,) = prompt_posts(standin, server.general)
+        assert standin.world.channel(int(post["id"])) is None  # no thread yet
+
+        # The engine's clock drives the retries: too soon, then failing again, then through.
+        def tries() -> list[Any]:
+            return [c for c in standin.calls if c.method == "POST" and c.path.endswith("/threads")]
+
+        assert len(tries()) == 1
+        clock.now += timedelta(seconds=30)
+        assert (await bot.engine.recover(clock.now)).unfinished == 1
+        assert len(tries()) == 1  # backing off: Discord is not asked again yet
+        clock.now += timedelta(minutes=1)
+        assert (await bot.engine.recover(clock.now)).unfinished == 1
+        assert len(tries()) == 2
+        clock.now += timedelta(minutes=2)
+        report = await bot.engine.recover(clock.now)
+        assert (report.finished, report.delivered, report.unfinished) == (1, 0, 0)
+        assert [c.status for c in tries()] == [status, status, 201]
+        thread = standin.world.channel(int(post["id"]))
+        assert thread is not None and thread.is_thread and thread.parent is server.general
+        assert len(prompt_posts(standin, server.general)) == 1  # never a second post
+        schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
+        assert schedule is not None
+        entry = await bot.store.ledger_entry(schedule.id, date(2026, 11, 26))
+        assert entry is not None and entry.state == "confirmed"
+        assert entry.message_id == int(post["id"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from helpers import KEY, footer, prompt_posts, refused, schedule_prompt, text_of
 
 from bot.demo.harness import (
@@ -116,9 +117,9 @@ async def test_a_post_made_before_a_crash_is_found_not_repeated(
         await bot.engine.run_due(clock.now)
         schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
         assert schedule is not None
-        # Pretend the process died after Discord took the post but before it was confirmed.
+        # Pretend the process died after Discord took the post but before it was recorded.
         await bot.store.db.execute(
-            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL"
+            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL, message_id = NULL"
         )
     before = len(standin.calls)
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
@@ -130,6 +131,49 @@ async def test_a_post_made_before_a_crash_is_found_not_repeated(
     # Found in the channel's history; not posted again (not even as a nonce retry).
     assert any(c.method == "GET" and c.path.endswith("/messages") for c in later)
     assert not any(c.method == "POST" and c.path.endswith("/messages") for c in later)
+    assert len(prompt_posts(standin, server.general)) == 1
+
+
+@pytest.mark.parametrize("thread_made", [False, True], ids=["thread-missing", "answer-lost"])
+async def test_a_post_recorded_before_a_crash_is_finished_without_reading_history(
+    standin: StandIn, server: SampleServer, data_dir: Path, thread_made: bool
+) -> None:
+    clock = ManualClock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
+        await schedule_prompt(server, server.admin, server.general, time="09:00")
+        clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+        await bot.engine.run_due(clock.now)
+        schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
+        assert schedule is not None
+        # Died after the post was recorded in the ledger, before the thread was asked for.
+        await bot.store.db.execute(
+            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL"
+        )
+        await bot.store.db.execute("UPDATE prompt_posts SET thread_id = NULL")
+        (post,) = prompt_posts(standin, server.general)
+        thread = standin.world.channel(int(post["id"]))
+        assert thread is not None and thread.guild is not None
+        if not thread_made:  # died before the thread call; else its answer was lost (160004)
+            thread.guild.channels.pop(thread.id)
+            stored = standin.find_message(post["id"])
+            assert stored is not None
+            stored.pop("thread")
+            stored["flags"] &= ~(1 << 5)  # HAS_THREAD
+    before = len(standin.calls)
+    async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
+        await bot.engine.start()
+        await bot.engine.wait_idle()
+        entry = await bot.store.ledger_entry(schedule.id, clock.now.date())
+        assert entry is not None and entry.state == "confirmed"
+        threads_recorded = await bot.store.db.execute_fetchall("SELECT thread_id FROM prompt_posts")
+    later = standin.calls[before:]
+    assert not any(c.method == "GET" and c.path.endswith("/messages") for c in later)
+    assert not any(c.method == "POST" and c.path.endswith("/messages") for c in later)
+    threads = [c for c in later if c.method == "POST" and c.path.endswith("/threads")]
+    path = f"/channels/{server.general.id}/messages/{post['id']}/threads"
+    assert [(c.path, c.status) for c in threads] == [(path, 400 if thread_made else 201)]
+    assert standin.world.channel(int(post["id"])) is not None
+    assert [r[0] for r in threads_recorded] == [int(post["id"])]
     assert len(prompt_posts(standin, server.general)) == 1
 
 

@@ -6,19 +6,18 @@ Downtime and crash recovery are in test_engine_recovery.py; fakes in scheduler_f
 from __future__ import annotations
 
 import sqlite3
-import time as real_time
 from datetime import date, datetime, time
 
 import pytest
 from scheduler_fakes import (
     T0,
     Clock,
-    FakeTime,
     Handler,
     Z,
     claim_for,
     make_engine,
     save,
+    started_claim,
 )
 
 from bot.schedule.engine import (
@@ -143,36 +142,6 @@ async def test_failures_are_recorded_and_do_not_block_other_servers(store: Store
     assert (await engine.run_due(Z("2026-11-28 08:00"))).due == 5  # the paused one stays out
 
 
-async def test_pacing_spreads_a_burst_without_real_sleeping(store: Store) -> None:
-    fake = FakeTime()
-    starts: list[float] = []
-
-    def result(job: DueJob) -> DeliveryResult:
-        starts.append(fake.monotonic())
-        return Delivered()
-
-    clock, handler = Clock(T0), Handler(result)
-    engine = make_engine(
-        store,
-        clock,
-        handler,
-        rate_per_second=10.0,
-        sleep=fake.sleep,
-        monotonic=fake.monotonic,
-        batch_size=30,
-    )
-    for guild in range(100):
-        await save(engine, guild_id=guild)
-    began = real_time.perf_counter()
-    report = await engine.run_due(Z("2026-11-27 08:00"))
-    assert report.delivered == 100
-    assert real_time.perf_counter() - began < 5
-    assert 9.8 <= starts[-1] - starts[0] <= 10.2
-    assert fake.slept == pytest.approx(9.9)
-    for first in starts:
-        assert sum(first <= s < first + 1.0 - 1e-6 for s in starts) <= 10
-
-
 async def test_a_large_batch_drains_in_one_pass(store: Store) -> None:
     clock, handler = Clock(T0), Handler()
     engine = make_engine(store, clock, handler, batch_size=3, max_concurrency=2)
@@ -238,8 +207,8 @@ async def test_start_recovers_catches_up_and_shutdown_stops(store: Store) -> Non
     setup = make_engine(store, clock, handler)
     missed = await save(setup, guild_id=1)
     crashed = await save(setup, guild_id=2)
-    await store.claim_delivery(
-        claim_for(crashed.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
+    await started_claim(
+        store, crashed.id, date(2026, 11, 27), Z("2026-11-27 08:00"), Z("2026-11-27 08:00")
     )
     handler.sent_nonces.add(nonce_for(crashed.id, date(2026, 11, 27)))
 

@@ -11,9 +11,9 @@ from scheduler_fakes import (
     Clock,
     Handler,
     Z,
-    claim_for,
     make_engine,
     save,
+    started_claim,
 )
 
 from bot.schedule.engine import DeliveryResult, DueJob
@@ -129,8 +129,8 @@ async def test_unconfirmed_claim_past_grace_is_skipped_not_redone(store: Store) 
     clock, handler = Clock(T0), Handler()
     engine = make_engine(store, clock, handler)
     row = await save(engine)
-    await store.claim_delivery(
-        claim_for(row.id, date(2026, 11, 27), Z("2026-11-27 08:00")), Z("2026-11-27 08:00")
+    await started_claim(
+        store, row.id, date(2026, 11, 27), Z("2026-11-27 08:00"), Z("2026-11-27 08:00")
     )
     report = await engine.recover(Z("2026-11-27 14:00"))
     assert (report.resolved, report.delivered, report.skipped) == (0, 0, 1)
@@ -158,7 +158,7 @@ async def test_a_failed_check_keeps_the_claim_and_a_later_pass_resolves_it(store
     row = await save(engine)
     assert row.id == 1
     day = date(2026, 11, 27)
-    await store.claim_delivery(claim_for(row.id, day, Z("2026-11-27 08:00")), Z("2026-11-27 08:00"))
+    await started_claim(store, row.id, day, Z("2026-11-27 08:00"), Z("2026-11-27 08:00"))
 
     report = await engine.recover(Z("2026-11-27 08:10"))
     # Unknown is not "not sent": nothing is redone, the claim stays for a later pass.
@@ -185,7 +185,7 @@ async def test_a_check_failing_until_past_grace_is_recorded_failed_never_redone(
     engine = make_engine(store, clock, handler)
     row = await save(engine)
     day = date(2026, 11, 27)
-    await store.claim_delivery(claim_for(row.id, day, Z("2026-11-27 08:00")), Z("2026-11-27 08:00"))
+    await started_claim(store, row.id, day, Z("2026-11-27 08:00"), Z("2026-11-27 08:00"))
     assert (await engine.recover(Z("2026-11-27 09:00"))).unresolved == 1
     report = await engine.recover(Z("2026-11-27 11:30"))  # 3.5 h late: past the 3 h grace
     assert (report.failed, report.delivered, report.unresolved) == (1, 0, 0)
@@ -201,7 +201,7 @@ async def test_an_unknown_claim_makes_the_background_loop_check_again(store: Sto
     row = await save(engine)
     day = date(2026, 11, 27)
     handler.sent_nonces.add(nonce_for(row.id, day))
-    await store.claim_delivery(claim_for(row.id, day, Z("2026-11-27 08:00")), Z("2026-11-27 08:00"))
+    await started_claim(store, row.id, day, Z("2026-11-27 08:00"), Z("2026-11-27 08:00"))
     await engine.start()
     try:
         await engine.wait_idle()
