@@ -8,9 +8,12 @@ is the one piece this module adds, plugged into discord.py's documented ``http_t
 (an aiohttp ``TraceConfig``): ``on_request_start`` is awaited before each request goes on
 the wire, so every attempt (discord.py's own retries included) takes one slot.
 
-- **Even spacing, just under the limit.** Calls leave at least ``1/rate`` apart, measured
-  from when each really left (a late wake-up never turns into a catch-up burst), so any
-  one-second window sees at most ``rate`` calls however Discord draws its window.
+- **Even spacing, just under the limit.** Each call has a slot ``1/rate`` after the one
+  before and never leaves before it. A call that leaves late (the event loop was busy)
+  does not push the slots after it back, which would waste the budget, unless it left
+  more than :data:`CATCH_UP` late: then the schedule restarts from there, so a stall never
+  turns into a burst. Any one-second window thus sees at most ``rate × (1 + CATCH_UP) + 1``
+  calls (50 at 49/s) however Discord draws its window.
 - **Interactive first.** Scheduled work runs inside :func:`scheduled` (the engine does
   this); when slots are contended, a waiting interactive call (a button press's follow-up
   REST call, a relay) always takes the next slot before any scheduled one.
@@ -49,6 +52,7 @@ DEFAULT_RATE = 49.0  # Discord's 50/s global limit, with one call per second of 
 INVALID_WINDOW = 600.0  # Discord counts invalid requests over 10 minutes
 INVALID_SOFT_LIMIT = 1_000  # a tenth of Discord's 10,000: scheduled work slows past it
 SLOWED_INTERVAL = 1.0  # seconds between scheduled calls while slowed
+CATCH_UP = 0.01  # how late a call may leave before the slots after it move back
 EXEMPT_PARTS = ("/interactions/", "/webhooks/")
 
 _SCHEDULED: ContextVar[bool] = ContextVar("kindred_scheduled_call", default=False)
@@ -97,7 +101,7 @@ class CallBudget:
         self._interval = 1.0 / rate
         self._monotonic = monotonic
         self._sleep = sleep
-        self._last = -float("inf")  # when the latest call really left
+        self._slot = -float("inf")  # the slot of the latest call (it left at or after it)
         self._paused_until = -float("inf")
         self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
             deque(),  # interactive
@@ -117,7 +121,7 @@ class CallBudget:
         self.stats.scheduled += background
         start = self._monotonic()
         if not any(self._waiting) and self._free_at(background) <= start:
-            self._last = start
+            self._advance(background, start)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting[1 if background else 0].append(future)
@@ -131,9 +135,14 @@ class CallBudget:
             raise
         self.stats.waited_s += self._monotonic() - start
 
+    def _gap(self, background: bool) -> float:
+        return SLOWED_INTERVAL if background and self._slowed else self._interval
+
     def _free_at(self, background: bool) -> float:
-        gap = SLOWED_INTERVAL if background and self._slowed else self._interval
-        return max(self._last + gap, self._paused_until)
+        return max(self._slot + self._gap(background), self._paused_until)
+
+    def _advance(self, background: bool, now: float) -> None:
+        self._slot = max(self._slot + self._gap(background), now - CATCH_UP)
 
     async def _dispatch(self) -> None:
         while True:
@@ -148,7 +157,7 @@ class CallBudget:
             future = queue.popleft()
             if future.done():  # its caller gave up
                 continue
-            self._last = now
+            self._advance(queue is self._waiting[1], now)
             future.set_result(None)
 
     def _next_queue(self) -> deque[asyncio.Future[None]] | None:

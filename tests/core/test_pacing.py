@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 
 import pytest
 from multidict import CIMultiDict
 
-from bot.core.pacing import INVALID_SOFT_LIMIT, CallBudget, scheduled
+from bot.core.pacing import CATCH_UP, INVALID_SOFT_LIMIT, CallBudget, scheduled
 
 
 class FakeTime:
@@ -42,9 +43,12 @@ async def test_calls_leave_evenly_spaced_and_never_more_than_the_rate_in_a_secon
     await asyncio.gather(*(call() for _ in range(50)))
     assert len(left) == 50
     gaps = [b - a for a, b in itertools.pairwise(left)]
-    assert min(gaps) == pytest.approx(0.1) and max(gaps) == pytest.approx(0.1)
+    # After idle the first slot may be CATCH_UP early; from then on exactly 1/rate apart.
+    assert gaps[0] == pytest.approx(0.1 - CATCH_UP)
+    assert min(gaps[1:]) == pytest.approx(0.1) and max(gaps) == pytest.approx(0.1)
+    bound = math.floor(10 * (1 + CATCH_UP)) + 1  # 50 at 49/s: Discord's limit
     for first in left:
-        assert sum(first <= t < first + 1.0 - 1e-9 for t in left) <= 10
+        assert sum(first <= t < first + 1.0 - 1e-9 for t in left) <= bound
     assert pacer.stats.calls == 50 and pacer.stats.waited_s > 0
 
 
@@ -93,7 +97,7 @@ async def test_a_route_429_is_left_to_discord_py() -> None:
     headers = CIMultiDict({"X-RateLimit-Scope": "user"})
     pacer.note_answer(429, headers, {"retry_after": 2.5, "global": False})
     await pacer.take()
-    assert fake.t - start == pytest.approx(0.1)
+    assert fake.t - start == pytest.approx(0.1 - CATCH_UP)  # only the usual spacing
     assert (pacer.stats.global_429s, pacer.stats.route_429s) == (0, 1)
 
 
@@ -104,7 +108,7 @@ async def test_many_invalid_answers_slow_scheduled_work_but_not_interactive() ->
     await pacer.take(scheduled=True)
     start = fake.t
     await pacer.take(scheduled=True)
-    assert fake.t - start == pytest.approx(1.0)  # one a second while slowed
+    assert fake.t - start == pytest.approx(1.0 - CATCH_UP)  # one a second while slowed
     start = fake.t
     await pacer.take(scheduled=False)
     assert fake.t - start == pytest.approx(1 / 40)
@@ -124,9 +128,24 @@ async def test_a_caller_that_gives_up_frees_its_place() -> None:
     with pytest.raises(asyncio.CancelledError):
         await waiting
     await pacer.take()
-    assert fake.t == pytest.approx(101.0)
+    assert fake.t == pytest.approx(101.0 - CATCH_UP)  # the cancelled call took no slot
 
 
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         CallBudget(0)
+
+
+async def test_a_late_call_does_not_push_the_schedule_back_nor_a_stall_make_a_burst() -> None:
+    pacer, fake = budget(10.0)
+    await pacer.take()  # slot 99.99 (idle), left at 100.0
+    fake.t += 0.095  # the loop was busy: the next call asks 5 ms after its slot (100.09)
+    await pacer.take()
+    start = fake.t
+    await pacer.take()  # the one after keeps the original spacing: slot 100.19
+    assert fake.t - start == pytest.approx(0.1 - 0.005)
+    fake.t += 2.0  # a long stall: the schedule restarts, it does not release a backlog
+    await pacer.take()
+    start = fake.t
+    await pacer.take()
+    assert fake.t - start == pytest.approx(0.1 - CATCH_UP)

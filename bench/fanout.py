@@ -1,0 +1,342 @@
+"""Benchmark: the daily fan-out under Discord's global rate limit, through a crash.
+
+Run with ``python -m bench.fanout`` (``--servers N``, ``--kill-at S``). N servers have their
+daily prompt due in the same minute. The real bot runs in a child process, logged into the
+local stand-in (in this process) with Discord's global limit on (50 calls/s; the stand-in
+draws the window as a sliding second, its own choice: Discord does not document the shape).
+Each post is two calls (the post, then its thread), so the floor is N × 2 ÷ 50 s. Reported:
+time from the due moment to the last post *with its thread*, the ratio to the floor, 429s
+drawn, and per server duplicates and misses. With ``--kill-at S`` the child is SIGKILLed S
+seconds after the due moment and restarted on the same data; the restart's history reads
+are counted (only deliveries that started without recording their post need one).
+
+Real Discord refuses an unsharded IDENTIFY past 2,500 servers (close code 4011); the
+stand-in does not enforce that yet, so one unsharded process is measured at any N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import platform
+import re
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+GLOBAL_LIMIT = 50
+CALLS_PER_POST = 2
+DUE = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # the minute every server's prompt is due
+KEY = bytes(range(32))
+THREAD_PATH = re.compile(r"^/channels/(\d+)/messages/(\d+)/threads$")
+POST_PATH = re.compile(r"^/channels/(\d+)/messages$")
+HISTORY_PATH = POST_PATH  # GET on the same route reads history
+
+
+@dataclass
+class Outcome:
+    servers: int
+    floor_s: float
+    last_done_s: float | None
+    global_429s: int
+    route_429s: int
+    invalid: int
+    duplicates: int
+    without_thread: int
+    missed: int
+    history_reads_after_restart: int
+    killed_at: float | None
+    restarts: int
+    first_call_s: float | None = None  # the first REST call of the fan-out, after due
+    sustained_rate: float | None = None  # REST calls per second from first to last
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.last_done_s is None else self.last_done_s / self.floor_s
+
+    @property
+    def complete(self) -> bool:
+        return self.missed == 0 and self.without_thread == 0 and self.duplicates == 0
+
+
+# -- the bot's side (a child process) ---------------------------------------------------
+
+
+class BenchClock:
+    """The bot's clock: ten minutes before the due minute until ``go`` (a wall-clock epoch),
+    then the due minute plus the real time since ``go`` (so a restart continues it)."""
+
+    def __init__(self, go: float | None) -> None:
+        self.go = go
+
+    def __call__(self) -> datetime:
+        if self.go is None:
+            return DUE - timedelta(minutes=10)
+        return DUE + timedelta(seconds=time.time() - self.go)
+
+
+async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, data: str) -> None:
+    import discord
+    import yarl
+
+    from bot.app import KindredBot
+    from bot.core.library import load_library
+    from bot.core.sealing import Sealer, verify_key
+    from bot.core.settings import load_settings
+    from bot.store import Store
+
+    base = load_settings(environ={}, env_file=None, require_token=False)
+    settings = replace(
+        base,
+        discord_token=token,
+        application_id=app_id,
+        data_dir=Path(data),
+        api_base=api_base,
+        gateway_url=gateway_url,
+        log_level="WARNING",
+    )
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    go = os.environ.get("FANOUT_GO")
+    clock = BenchClock(float(go) if go else None)
+    store = await Store.open(settings.db_path)
+    sealer = Sealer(KEY)
+    key_check = await verify_key(store, sealer, accept_new_key=True)
+    bot = KindredBot(
+        store=store,
+        settings=settings,
+        sealer=sealer,
+        library=load_library(settings.prompts_path),
+        key_check=key_check,
+        clock=clock,
+    )
+    await bot.login(token)
+    runner = asyncio.create_task(bot.connect())
+    await bot.wait_until_ready()
+    print("READY", flush=True)
+    if clock.go is None:
+        line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        clock.go = float(line)
+        await asyncio.sleep(max(0.0, clock.go - time.time()))
+        bot.engine.wake()
+    await runner
+
+
+# -- the bench's side ---------------------------------------------------------------------
+
+
+async def seed(data: Path, channels: dict[int, int]) -> None:
+    """Every server's prompt schedule, due at DUE (as ``/prompt schedule`` saves it)."""
+    from bot.schedule.engine import Engine
+    from bot.schedule.rules import Rule
+    from bot.store import Store
+
+    store = await Store.open(data / "kindred.db")
+    try:
+        engine = Engine(store, clock=lambda: DUE - timedelta(minutes=10))
+        rule = Rule(clock_time(9, 0), "UTC")
+        for guild_id, channel_id in channels.items():
+            await engine.save_schedule(
+                kind="prompt", rule=rule, guild_id=guild_id, channel_id=channel_id
+            )
+    finally:
+        await store.close()
+
+
+async def start_child(standin: Any, data: Path, go: float | None) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if go is not None:
+        env["FANOUT_GO"] = repr(go)
+    args = [standin.api_base, standin.gateway_url, standin.token, str(standin.application_id)]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.fanout",
+        "--child",
+        *args,
+        str(data),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdout is not None
+    async with asyncio.timeout(600):
+        while (line := await process.stdout.readline()) != b"READY\n":
+            if not line:
+                raise RuntimeError("the bot stopped before it was ready")
+    return process
+
+
+def done_at(standin: Any, channels: dict[int, int]) -> dict[int, float]:
+    """Per prompt channel: when its post's thread was created (monotonic, stand-in time)."""
+    wanted = set(channels.values())
+    finished: dict[int, float] = {}
+    for call in standin.calls:
+        if call.method != "POST" or call.status not in (200, 201):
+            continue
+        match = THREAD_PATH.match(call.path)
+        if match and int(match.group(1)) in wanted:
+            finished.setdefault(int(match.group(1)), call.at)
+    return finished
+
+
+def tally(standin: Any, channels: dict[int, int]) -> tuple[int, int, int]:
+    """(duplicates, posts without a thread, servers with no post) from the stand-in's world."""
+    duplicates = without = missed = 0
+    for channel_id in channels.values():
+        channel = standin.channel(channel_id)
+        posts = [m for m in channel.messages if m.get("embeds")]
+        duplicates += max(0, len(posts) - 1)
+        missed += not posts
+        without += sum(standin.world.channel(int(m["id"])) is None for m in posts)
+    return duplicates, without, missed
+
+
+async def run(servers: int, *, kill_at: float | None = None, timeout: float = 3600) -> Outcome:
+    from bot.demo.harness import BOT_PERMISSIONS
+    from bot.standin import StandIn
+
+    async with StandIn() as standin:
+        standin.global_rate_limit = GLOBAL_LIMIT
+        channels: dict[int, int] = {}
+        for i in range(servers):
+            guild = standin.add_guild(f"Server {i}", bot_permissions=BOT_PERMISSIONS)
+            channels[guild.id] = guild.add_text_channel("daily").id
+        with tempfile.TemporaryDirectory(prefix="kindred-fanout-") as tmp:
+            data = Path(tmp)
+            await seed(data, channels)
+            child = await start_child(standin, data, None)
+            go = time.time() + 1.0
+            go_mono = time.monotonic() + 1.0
+            assert child.stdin is not None
+            child.stdin.write(f"{go!r}\n".encode())
+            await child.stdin.drain()
+            killed_at: float | None = None
+            restarts = 0
+            calls_before_restart = 0
+            deadline = go_mono + timeout
+            try:
+                while time.monotonic() < deadline:
+                    await asyncio.sleep(0.1)
+                    if len(done_at(standin, channels)) == servers:
+                        break
+                    if (
+                        kill_at is not None
+                        and killed_at is None
+                        and (time.monotonic() - go_mono >= kill_at)
+                    ):
+                        child.send_signal(signal.SIGKILL)
+                        await child.wait()
+                        killed_at = time.monotonic() - go_mono
+                        calls_before_restart = len(standin.calls)
+                        child = await start_child(standin, data, go)
+                        restarts += 1
+                await asyncio.sleep(1.0)  # anything late (a duplicate) has time to show
+            finally:
+                if child.returncode is None:
+                    child.send_signal(signal.SIGTERM)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(child.wait(), 20)
+                    if child.returncode is None:
+                        child.kill()
+                        await child.wait()
+        finished = done_at(standin, channels)
+        last = max(finished.values()) - go_mono if len(finished) == servers else None
+        duplicates, without, missed = tally(standin, channels)
+        history = sum(
+            1
+            for c in standin.calls[calls_before_restart:]
+            if restarts and c.method == "GET" and HISTORY_PATH.match(c.path)
+        )
+        stats = getattr(standin, "rate_limit_stats", None)
+        global_429s = sum(1 for c in standin.calls if c.status == 429 and _global(c))
+        route_429s = sum(1 for c in standin.calls if c.status == 429) - global_429s
+        invalid = sum(1 for c in standin.calls if c.status in (401, 403, 429))
+        if stats is not None:
+            global_429s = getattr(stats, "global_429s", global_429s)
+        fanout = [c.at - go_mono for c in standin.calls if c.at >= go_mono and c.method != "GET"]
+        first = min(fanout, default=None)
+        rate = None
+        if first is not None and last is not None and last > first:
+            rate = (len(fanout) - 1) / (max(fanout) - first)
+        return Outcome(
+            first_call_s=first,
+            sustained_rate=rate,
+            servers=servers,
+            floor_s=servers * CALLS_PER_POST / GLOBAL_LIMIT,
+            last_done_s=last,
+            global_429s=global_429s,
+            route_429s=route_429s,
+            invalid=invalid,
+            duplicates=duplicates,
+            without_thread=without,
+            missed=missed,
+            history_reads_after_restart=history,
+            killed_at=killed_at,
+            restarts=restarts,
+        )
+
+
+def _global(call: Any) -> bool:
+    return bool(getattr(call, "global_limited", True))
+
+
+def report(outcome: Outcome) -> str:
+    cpu = os.cpu_count()
+    lines = [
+        f"fan-out bench: {outcome.servers} servers due in the same minute, "
+        f"{CALLS_PER_POST} calls per post, global limit {GLOBAL_LIMIT}/s "
+        f"({platform.python_implementation()} {platform.python_version()}, {cpu} cores)",
+        f"floor (N x {CALLS_PER_POST} / {GLOBAL_LIMIT}/s):      {outcome.floor_s:8.2f} s",
+    ]
+    if outcome.last_done_s is None:
+        lines.append("last post with its thread:      not reached (see misses)")
+    else:
+        lines.append(
+            f"last post with its thread:      {outcome.last_done_s:8.2f} s after due "
+            f"= {outcome.ratio:.3f} x the floor"
+        )
+    if outcome.first_call_s is not None and outcome.sustained_rate is not None:
+        lines.append(
+            f"first call {outcome.first_call_s:.2f} s after due; "
+            f"{outcome.sustained_rate:.1f} calls/s from the first to the last"
+        )
+    lines += [
+        f"429s drawn:                     {outcome.global_429s} global, "
+        f"{outcome.route_429s} per-route ({outcome.invalid} invalid answers in all)",
+        f"duplicates / without thread / missed: {outcome.duplicates} / "
+        f"{outcome.without_thread} / {outcome.missed}",
+    ]
+    if outcome.killed_at is not None:
+        lines.append(
+            f"SIGKILL at {outcome.killed_at:.2f} s, restarted on the same data; history reads "
+            f"after the restart: {outcome.history_reads_after_restart}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        api, gateway, token, app_id, data = argv[1:6]
+        asyncio.run(child_main(api, gateway, token, int(app_id), data))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
+    parser.add_argument("--servers", type=int, default=300)
+    parser.add_argument("--kill-at", type=float, default=None, metavar="S")
+    args = parser.parse_args(argv)
+    outcome = asyncio.run(run(args.servers, kill_at=args.kill_at))
+    print(report(outcome))
+    return 0 if outcome.complete else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
