@@ -60,7 +60,7 @@ class CrisisAlerter:
         self._cooldown = Cooldown(ALERT_GAP, lambda: bot.clock())
 
     async def alert_in_thread(
-        self, thread: discord.Thread | None, config: SupportConfig | None
+        self, thread: discord.Thread | discord.TextChannel | None, config: SupportConfig | None
     ) -> bool:
         """The thread note for a crisis in an anonymous request (the pseudonym is the thread's
         own name; nobody's identity is in the note)."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from bot.core.cooldown import Cooldown
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from bot.app import KindredBot
 
 log = logging.getLogger(__name__)
+
+THREAD_EXISTS = 160004  # Discord: a thread has already been created for this message
 
 SEAL_DM = "support-requester-dm"
 PENDING_TTL = timedelta(days=1)
@@ -156,9 +159,42 @@ class SupportBase:
             return None
         return self.bot.get_partial_messageable(dm_id, type=discord.ChannelType.private)
 
+    async def start_thread(
+        self,
+        message: discord.Message | discord.PartialMessage,
+        request_id: int,
+        pseudonym: str,
+    ) -> discord.Thread | None:
+        """The request's thread, on its post. None when Discord refused or did not answer (the
+        post stands; the next :meth:`thread_of` tries again); 160004 (a thread exists on it:
+        an earlier answer was lost) finds that thread."""
+        try:
+            thread: Any = await message.create_thread(
+                name=f"Support · {pseudonym}"[:100], auto_archive_duration=10080
+            )
+        except discord.HTTPException as exc:
+            if exc.code != THREAD_EXISTS:
+                log.warning("could not start the thread of request %s: %s", request_id, exc.code)
+                return None
+            thread = self.bot.get_channel(message.id)  # a thread takes its post's id
+            if thread is None:
+                try:
+                    thread = await self.bot.fetch_channel(message.id)
+                except discord.HTTPException:
+                    return None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.warning("could not start the thread of request %s: %s", request_id, exc)
+            return None
+        if not isinstance(thread, discord.Thread):
+            return None
+        await self.bot.store.set_support_request_posted(
+            request_id, message_id=message.id, thread_id=thread.id
+        )
+        return thread
+
     async def thread_of(self, request: SupportRequest) -> discord.Thread | None:
         if request.thread_id is None:
-            return None
+            return await self._missing_thread(request)
         found = self.bot.get_channel(request.thread_id)
         if isinstance(found, discord.Thread):
             return found
@@ -168,6 +204,17 @@ class SupportBase:
             log.warning("support thread of request %s unavailable: %s", request.id, exc.code)
             return None
         return fetched if isinstance(fetched, discord.Thread) else None
+
+    async def _missing_thread(self, request: SupportRequest) -> discord.Thread | None:
+        """An open request posted without its thread: start it now, on the same post."""
+        if not request.is_open or request.message_id is None:
+            return None
+        channel = self.bot.get_channel(request.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        return await self.start_thread(
+            channel.get_partial_message(request.message_id), request.id, request.pseudonym
+        )
 
     # -- closing ------------------------------------------------------------------
 

@@ -162,6 +162,8 @@ class SupportService(SupportBase):
             now=now,
         )
         try:
+            # The post is all of the request; its thread, if Discord refused it just now, is
+            # started on that post when it is next needed (never by posting again).
             thread = await self._post(channel, config, request_id, pseudonym, style, title, text)
         except discord.HTTPException as exc:
             await bot.store.delete_support_request(request_id)
@@ -171,8 +173,8 @@ class SupportService(SupportBase):
                 "permissions there). Nothing was shared. Please tell a server admin."
             ) from None
         crisis = bot.crisis.assess(f"{title}\n{text}")
-        if crisis:
-            await self.alerter.alert_in_thread(thread, config)
+        if crisis:  # on the post's channel when its thread could not be started
+            await self.alerter.alert_in_thread(thread or channel, config)
 
         guild = bot.get_guild(guild_id)
         welcome = (
@@ -221,8 +223,7 @@ class SupportService(SupportBase):
         style: str,
         title: str,
         text: str,
-    ) -> discord.Thread:
-
+    ) -> discord.Thread | None:
         embed = discord.Embed(title=title[:256] or None, description=text[:4096], colour=COLOUR)
         embed.set_author(name=f"Anonymous · {pseudonym}")
         embed.add_field(name="They'd like", value=style_label(style), inline=False)
@@ -244,13 +245,10 @@ class SupportService(SupportBase):
             view=request_view(request_id, self.reply_token(request_id)),
             allowed_mentions=mentions,
         )
-        thread = await message.create_thread(
-            name=f"Support · {pseudonym}"[:100], auto_archive_duration=10080
-        )
         await self.bot.store.set_support_request_posted(
-            request_id, message_id=message.id, thread_id=thread.id
+            request_id, message_id=message.id, thread_id=None
         )
-        return thread
+        return await self.start_thread(message, request_id, pseudonym)
 
     # -- relays -------------------------------------------------------------------
 

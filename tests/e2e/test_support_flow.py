@@ -352,3 +352,24 @@ async def test_kindred_status_shows_support(kindred: KindredBot, server: SampleS
     it = await s.standin.slash(s.admin, s.general, "kindred status")
     shown = text_of(await it.response())
     assert f"<#{s.support.id}>" in shown and "1 open" in shown
+
+
+async def test_a_thread_discord_refused_is_started_later_on_the_same_post(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    s = server
+    await setup_support(s)
+    s.standin.fail_next("POST", r"/channels/\d+/messages/\d+/threads$", status=503)
+    submit, post = await open_request(s, s.alice)  # exactly one post, checked inside
+    told = text_of(submit.followups[0])
+    assert "posted anonymously" in told and "Nothing was shared" not in told
+    assert s.standin.threads_of(s.support) == []
+    # The requester answers: the thread is started on the original post, then used.
+    await bot_dm(s, s.alice, "posted anonymously")
+    await s.standin.dm(s.alice, "Still here, still low.")
+    (thread,) = await s.standin.wait_until(lambda: s.standin.threads_of(s.support), 5)
+    assert thread.id == int(post["id"])
+    await bot_said(s, thread, "Still here, still low.")
+    assert len(s.standin.messages(s.support)) == 1
+    await s.standin.post(s.bob, thread, "I'm listening.")
+    await bot_dm(s, s.alice, "I'm listening.")
