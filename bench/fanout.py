@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import platform
 import re
@@ -26,7 +27,7 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -256,12 +257,11 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
             for c in standin.calls[calls_before_restart:]
             if restarts and c.method == "GET" and HISTORY_PATH.match(c.path)
         )
-        stats = getattr(standin, "rate_limit_stats", None)
-        global_429s = sum(1 for c in standin.calls if c.status == 429 and _global(c))
-        route_429s = sum(1 for c in standin.calls if c.status == 429) - global_429s
+        global_429s, route_429s = standin.global_429s, standin.route_429s
         invalid = sum(1 for c in standin.calls if c.status in (401, 403, 429))
-        if stats is not None:
-            global_429s = getattr(stats, "global_429s", global_429s)
+        for c in standin.calls:
+            if c.status == 429:
+                print(f"429 at {c.at - go_mono:.3f} s: {c.method} {c.path}", file=sys.stderr)
         fanout = [c.at - go_mono for c in standin.calls if c.at >= go_mono and c.method != "GET"]
         first = min(fanout, default=None)
         rate = None
@@ -283,10 +283,6 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
             killed_at=killed_at,
             restarts=restarts,
         )
-
-
-def _global(call: Any) -> bool:
-    return bool(getattr(call, "global_limited", True))
 
 
 def report(outcome: Outcome) -> str:
@@ -332,9 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
     parser.add_argument("--servers", type=int, default=300)
     parser.add_argument("--kill-at", type=float, default=None, metavar="S")
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     args = parser.parse_args(argv)
     outcome = asyncio.run(run(args.servers, kill_at=args.kill_at))
-    print(report(outcome))
+    if args.json:
+        print(json.dumps({**asdict(outcome), "ratio": outcome.ratio}))
+    else:
+        print(report(outcome))
     return 0 if outcome.complete else 1
 
 

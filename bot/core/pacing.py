@@ -12,8 +12,10 @@ the wire, so every attempt (discord.py's own retries included) takes one slot.
   before and never leaves before it. A call that leaves late (the event loop was busy)
   does not push the slots after it back, which would waste the budget, unless it left
   more than :data:`CATCH_UP` late: then the schedule restarts from there, so a stall never
-  turns into a burst. Any one-second window thus sees at most ``rate × (1 + CATCH_UP) + 1``
-  calls (50 at 49/s) however Discord draws its window.
+  turns into a burst. On top, no call leaves within a second of the call ``rate`` calls
+  before it, so any one-second window sees at most ``rate`` calls by when they left, and
+  the one call of headroom under Discord's 50 absorbs the jitter of the network and of
+  Discord's own clock (a second drawn from when calls *arrive*).
 - **Interactive first.** Scheduled work runs inside :func:`scheduled` (the engine does
   this); when slots are contended, a waiting interactive call (a button press's follow-up
   REST call, a relay) always takes the next slot before any scheduled one.
@@ -102,6 +104,8 @@ class CallBudget:
         self._monotonic = monotonic
         self._sleep = sleep
         self._slot = -float("inf")  # the slot of the latest call (it left at or after it)
+        # When the latest ``rate`` calls left: the next may leave a second after the oldest.
+        self._left: deque[float] = deque(maxlen=max(1, int(rate)))
         self._paused_until = -float("inf")
         self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
             deque(),  # interactive
@@ -139,10 +143,14 @@ class CallBudget:
         return SLOWED_INTERVAL if background and self._slowed else self._interval
 
     def _free_at(self, background: bool) -> float:
-        return max(self._slot + self._gap(background), self._paused_until)
+        at = max(self._slot + self._gap(background), self._paused_until)
+        if len(self._left) == self._left.maxlen:
+            at = max(at, self._left[0] + 1.0)
+        return at
 
     def _advance(self, background: bool, now: float) -> None:
         self._slot = max(self._slot + self._gap(background), now - CATCH_UP)
+        self._left.append(now)
 
     async def _dispatch(self) -> None:
         while True:
