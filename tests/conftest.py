@@ -8,7 +8,7 @@ and every test file's name must be unique across the whole tree.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,24 @@ from sealing_key import KEY
 from bot.app import KindredBot
 from bot.core.clock import Clock, utc_now
 from bot.demo.harness import SampleServer, build_sample_server, running_kindred
-from bot.standin import StandIn
+from bot.standin import StandIn, schemas
 from bot.store import Store
+
+
+@pytest.fixture(autouse=True)
+def no_schema_violations() -> Iterator[None]:
+    """Fails a test whose stand-ins (fixture or built in the test) saw a request body that
+    Discord's OpenAPI description refuses: the bot may have handled the 400 quietly. A test
+    that sends one on purpose asserts it and clears ``standin.schema_violations``."""
+    schemas.forget()
+    yield
+    found = schemas.outstanding()
+    schemas.forget()
+    if found:
+        listed = "\n".join(f"  {v}" for v in found)
+        pytest.fail(
+            f"request bodies Discord's OpenAPI description refuses:\n{listed}", pytrace=False
+        )
 
 
 @pytest.fixture

@@ -157,5 +157,7 @@ async def run_demo(*, verbose: bool = False, echo: bool = True) -> Transcript:
                     await play(demo)
                 if standin.unknown_routes:
                     t.note(f"stand-in saw unknown routes: {standin.unknown_routes}")
+                for violation in standin.schema_violations:
+                    t.note(f"stand-in refused a body Discord's description refuses: {violation}")
     t.scene(f"Done in {time.monotonic() - started:.1f} s")
     return t

@@ -109,11 +109,11 @@ class Interaction:
         """The first callback the bot sent, e.g. `{"type": 4, "data": {...}}`."""
         return await asyncio.wait_for(asyncio.shield(self._first), timeout)
 
-    async def followup(self, timeout: float = 5) -> dict[str, Any]:
+    async def followup(self, timeout: float = 15) -> dict[str, Any]:
         """The next followup message not yet returned by this method."""
         return await asyncio.wait_for(self._followups.get(), timeout)
 
-    async def answer(self, timeout: float = 5) -> dict[str, Any]:
+    async def answer(self, timeout: float = 15) -> dict[str, Any]:
         """The message the user ends up seeing as the reply: the @original once it is no longer
         "thinking" (a deferral resolved by editing @original or by the first followup)."""
 

@@ -15,7 +15,6 @@ import math
 import re
 import secrets
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from aiohttp import web
 from bot.standin.gateway import Gateway
 from bot.standin.interactions import Interaction
 from bot.standin.messages import gateway_message
+from bot.standin.ratelimits import InvalidRequests, RouteBuckets, SlidingWindow, Verdict
 from bot.standin.rest_base import BODY, ApiError, Body, Call, json_response, read_body
 from bot.standin.world import Channel, World
 
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v10"
 GATEWAY_PATH = "/gateway"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# The request's place in its per-route bucket; whether the connection was dropped unanswered.
+ROUTE_BUCKET = web.RequestKey("route_bucket", Verdict)
+DROPPED = web.RequestKey("dropped", bool)
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Fault:
     global_: bool
     remaining: int
     body: dict[str, Any] | None
+    drop: bool = False
 
 
 class StandInServer:
@@ -59,6 +63,7 @@ class StandInServer:
         presence_intent: bool = False,
         interaction_deadline: float = 3.0,
         bot_name: str = "Kindred",
+        route_rate_limits: bool = True,
     ) -> None:
         self.world = World(bot_name=bot_name, message_content=message_content)
         if members_intent:
@@ -74,14 +79,21 @@ class StandInServer:
         )
         self.calls: list[Call] = []
         self.unknown_routes: list[tuple[str, str]] = []
+        # Rate limits: the optional global one (requests/s), per-route buckets (always sent;
+        # enforced unless `route_rate_limits=False` or `buckets.enforce = False`), and the
+        # 429s and invalid requests (401/403/429) the bot drew.
         self.global_rate_limit: int | None = None
+        self.buckets = RouteBuckets(enforce=route_rate_limits)
+        self.global_429s = 0
+        self.route_429s = 0
+        self.invalid = InvalidRequests()
+        self._global_window = SlidingWindow(1.0)
         self.command_sets: dict[int | None, list[dict[str, Any]]] = {}
         self.sync_count = 0
         # (channel id, nonce) -> (monotonic time, message) for enforce_nonce.
         self.nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
         # (message id, emoji key) -> ids of users who reacted.
         self.reactions: dict[tuple[str, str], list[int]] = {}
-        self._recent: deque[float] = deque()
         self._faults: list[Fault] = []
         self.interactions: dict[int, Interaction] = {}
         self.interactions_by_token: dict[str, Interaction] = {}
@@ -237,12 +249,16 @@ class StandInServer:
         global_: bool = False,
         count: int = 1,
         body: dict[str, Any] | None = None,
+        drop: bool = False,
     ) -> None:
         """Answer the next `count` requests matching `method` and `path_regex` (searched in the
-        path after /api/v10) with `status`; a 429 carries Discord's rate-limit headers and body."""
-        self._faults.append(
-            Fault(method.upper(), re.compile(path_regex), status, retry_after, global_, count, body)
-        )
+        path after /api/v10) with `status`; a 429 carries Discord's rate-limit headers and body.
+        With `drop=True` the connection is closed instead, unanswered (the call's status is 0):
+        aiohttp raises ServerDisconnectedError, which discord.py does not retry. aiohttp itself
+        retries an idempotent request (GET, PUT, DELETE) once, so drop those with `count=2`."""
+        pattern = re.compile(path_regex)
+        fault = Fault(method.upper(), pattern, status, retry_after, global_, count, body, drop)
+        self._faults.append(fault)
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
         for fault in self._faults:
@@ -254,32 +270,53 @@ class StandInServer:
         return None
 
     def _global_limited(self, path: str) -> float | None:
-        """Seconds to wait when the global limit is exceeded (callbacks and webhooks exempt)."""
+        """Seconds to wait when the opt-in global limit (`global_rate_limit` requests/s) is
+        exceeded. Interaction callbacks and webhooks (followups) are exempt, as on Discord.
+        Discord does not document the window's shape: the sliding 1 s window is the stand-in's
+        choice (see `ratelimits.SlidingWindow`)."""
         if self.global_rate_limit is None or path.startswith(("/interactions/", "/webhooks/")):
             return None
-        now = time.monotonic()
-        while self._recent and now - self._recent[0] >= 1.0:
-            self._recent.popleft()
-        if len(self._recent) >= self.global_rate_limit:
-            return max(0.001, 1.0 - (now - self._recent[0]))
-        self._recent.append(now)
-        return None
+        return self._global_window.take(self.global_rate_limit)
 
     @staticmethod
     def rate_limited(retry_after: float, *, global_: bool) -> web.Response:
+        """Discord's 429 (docs/topics/rate-limits "Exceeding A Rate Limit"): `Retry-After` in
+        whole seconds, `X-RateLimit-Scope` (`user` for a route bucket; `global` plus
+        `X-RateLimit-Global: true` for the global limit), the JSON body with `retry_after` in
+        float seconds, and `Via`, without which discord.py takes a 429 for a Cloudflare ban. A
+        route 429 also gets its bucket's X-RateLimit-* headers, added by the middleware."""
         headers = {
             "Via": "1.1 google",
-            "Retry-After": str(math.ceil(retry_after)),
+            "Retry-After": str(max(1, math.ceil(retry_after))),
             "X-RateLimit-Scope": "global" if global_ else "user",
         }
         if global_:
             headers["X-RateLimit-Global"] = "true"
         body = {
             "message": "You are being rate limited.",
-            "retry_after": retry_after,
+            "retry_after": round(retry_after, 3),
             "global": global_,
         }
         return json_response(body, status=429, headers=headers)
+
+    def _add_bucket_headers(
+        self, request: web.Request, path: str, response: web.StreamResponse
+    ) -> None:
+        """Every REST answer carries its route bucket's headers, except a global 429 (Discord
+        sends none there). Answers given before the bucket is counted describe it unspent."""
+        if response.headers.get("X-RateLimit-Global") or response.prepared:
+            return
+        verdict = request.get(ROUTE_BUCKET) or self.buckets.peek(request.method, path)
+        for name, value in verdict.headers().items():
+            response.headers.setdefault(name, value)
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.Response:
+        """Close the connection without answering (the returned response is never sent)."""
+        request[DROPPED] = True
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=204)
 
     # The middleware ---------------------------------------------------------------------
 
@@ -294,7 +331,10 @@ class StandInServer:
             response = await self._answer(request, path, call, handler)
         except ApiError as error:
             response = error.response()
-        call.status = response.status
+        call.status = 0 if request.get(DROPPED) else response.status
+        if call.status:
+            self._add_bucket_headers(request, path, response)
+            self.invalid.record(call.status, response.headers.get("X-RateLimit-Scope"))
         self._poke()
         return response
 
@@ -305,16 +345,27 @@ class StandInServer:
         request[BODY] = body
         call.json = body.json
         call.files = [u.filename for u in body.uploads]
+        # Discord's OpenAPI request schemas (400 50035, recorded): see schemas.py.
+        from bot.standin.schemas import check_request
+
+        check_request(self, request.method, path, body.json)
         fault = self._take_fault(request.method, path)
         if fault is not None:
             log.info("stand-in injecting %d for %s %s", fault.status, request.method, path)
+            if fault.drop:
+                return self._drop(request)
             if fault.status == 429:
                 return self.rate_limited(fault.retry_after, global_=fault.global_)
             default = {"message": f"{fault.status}: injected by the stand-in", "code": 0}
             return json_response(fault.body or default, status=fault.status)
         wait = self._global_limited(path)
         if wait is not None:
+            self.global_429s += 1
             return self.rate_limited(wait, global_=True)
+        bucket = request[ROUTE_BUCKET] = self.buckets.take(request.method, path)
+        if bucket.limited:
+            self.route_429s += 1
+            return self.rate_limited(bucket.retry_after, global_=False)
         exempt = path.startswith(("/interactions/", "/webhooks/"))
         if not exempt and request.headers.get("Authorization") != f"Bot {self.token}":
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)

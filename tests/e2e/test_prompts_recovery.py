@@ -238,7 +238,7 @@ def test_reply_markers_are_pruned_within_the_hour_after_the_first_day() -> None:
     assert timedelta(hours=1) >= PRUNE_EVERY
 
 
-@pytest.mark.parametrize("status", [503, 403])
+@pytest.mark.parametrize("status", [503, 403, 0], ids=["503", "403", "dropped-connection"])
 async def test_a_thread_call_discord_py_does_not_retry_is_finished_on_the_same_post(
     standin: StandIn, server: SampleServer, data_dir: Path, status: int
 ) -> None:
@@ -246,7 +246,10 @@ async def test_a_thread_call_discord_py_does_not_retry_is_finished_on_the_same_p
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         await schedule_prompt(server, server.admin, server.general, time="09:00")
         threads = r"/channels/\d+/messages/\d+/threads$"
-        standin.fail_next("POST", threads, status=status, count=2)
+        if status:
+            standin.fail_next("POST", threads, status=status, count=2)
+        else:  # the connection closes unanswered (the stand-in records status 0)
+            standin.fail_next("POST", threads, drop=True, count=2)
         clock.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
         report = await bot.engine.run_due(clock.now)
         assert (report.delivered, report.unfinished) == (0, 1)

@@ -124,17 +124,22 @@ async def test_followup_before_any_callback_is_refused(
 
 
 async def test_global_rate_limit_paces_requests(
-    standin: StandIn, make_bot: Callable[..., commands.Bot], general: Channel
+    standin: StandIn, make_bot: Callable[..., commands.Bot], guild: Guild
 ) -> None:
+    # One message to each of 25 channels: the per-route buckets (5 per 5 s per channel) never
+    # fill, so only the global limit can refuse the 21st request within a second.
+    places = [guild.add_text_channel(f"room-{n}") for n in range(25)]
     bot = make_bot()
     async with standin.running(bot):
-        channel = bot.get_channel(general.id)
-        assert isinstance(channel, discord.TextChannel)
         standin.global_rate_limit = 20
-        for n in range(25):
+        for n, place in enumerate(places):
+            channel = bot.get_channel(place.id)
+            assert isinstance(channel, discord.TextChannel)
             await channel.send(f"message {n}")
         standin.global_rate_limit = None
-    statuses = [c.status for c in standin.calls if c.path == f"/channels/{general.id}/messages"]
+    posts = {f"/channels/{place.id}/messages" for place in places}
+    statuses = [c.status for c in standin.calls if c.method == "POST" and c.path in posts]
     assert statuses.count(200) == 25
     assert 429 in statuses  # the 21st request within a second was limited, then retried
-    assert len(standin.messages(general)) == 25
+    assert standin.global_429s == statuses.count(429) and standin.route_429s == 0
+    assert sum(len(standin.messages(place)) for place in places) == 25

@@ -75,6 +75,10 @@ async def test_over_long_message_is_50035(
         with pytest.raises(discord.HTTPException) as embed_error:
             await channel.send(embed=discord.Embed(title="t" * 257))
         assert embed_error.value.code == 50035
+        # Discord's OpenAPI description has the title limit too (its content limit is 4,000,
+        # so 2,001 characters were the stand-in's own check): refused first there, recorded.
+        assert [v.errors[0].path for v in standin.schema_violations] == [("embeds", 0, "title")]
+        standin.schema_violations.clear()
         await channel.send("x" * 2000)
     assert [len(m["content"]) for m in standin.messages(general)] == [2000]
 
@@ -140,6 +144,8 @@ async def test_thread_creation_needs_permission_and_dispatches(
         with pytest.raises(discord.HTTPException) as bad_name:
             await channel.create_thread(name="n" * 101, type=discord.ChannelType.public_thread)
         assert bad_name.value.code == 50035
+        assert [v.errors[0].path for v in standin.schema_violations] == [("name",)]
+        standin.schema_violations.clear()
     [made] = standin.threads_of(general)
     assert made.name == "Replies" and made.archived
     assert [m["content"] for m in standin.messages(made)] == ["first reply"]
