@@ -9,8 +9,9 @@ server (`violations`, `kit.StandIn.schema_violations`) and for the test fixtures
 because a bot that handles the 400 gracefully would otherwise hide its own bug.
 
 The description (``openapi.json``, OpenAPI 3.1, JSON Schema 2020-12) is Discord's own, from
-discord/discord-api-spec; the repository expects it at ``../shared/discord-openapi/openapi.json``
-beside the checkout, or wherever ``KINDRED_DISCORD_OPENAPI`` points. It is loaded once per process
+discord/discord-api-spec (MIT); the repository keeps a copy with its licence in
+``third_party/discord-openapi/`` (``KINDRED_DISCORD_OPENAPI`` points elsewhere; without the copy,
+``../shared/discord-openapi/openapi.json`` beside the checkout). It is loaded once per process
 on first use and each route's validator compiled once. ``jsonschema`` and ``referencing`` come
 with the ``test`` extras: without them (``pip install -e .`` for the demo) or without the file,
 requests are not validated and a debug line says so once.
@@ -63,12 +64,17 @@ _RESULTS_KEPT = 256
 
 
 def spec_path() -> Path:
-    """Where the description is read from: ``$KINDRED_DISCORD_OPENAPI``, else
-    ``shared/discord-openapi/openapi.json`` in the folder that holds the checkout."""
+    """Where the description is read from: ``$KINDRED_DISCORD_OPENAPI``, else the copy in the
+    checkout (``third_party/discord-openapi/openapi.json``, MIT, with its licence), else
+    ``shared/discord-openapi/openapi.json`` beside the checkout."""
     override = os.environ.get(SPEC_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[3] / "shared" / "discord-openapi" / "openapi.json"
+    root = Path(__file__).resolve().parents[2]
+    vendored = root / "third_party" / "discord-openapi" / "openapi.json"
+    if vendored.is_file():
+        return vendored
+    return root.parent / "shared" / "discord-openapi" / "openapi.json"
 
 
 # ------------------------------------------------------------------ what the server records
