@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import platform
 import re
@@ -94,6 +95,10 @@ async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, d
     from bot.core.settings import load_settings
     from bot.store import Store
 
+    logging.basicConfig(
+        level=os.environ.get("FANOUT_LOG", "WARNING"),
+        format="%(asctime)s bot %(levelname)s %(name)s: %(message)s",
+    )
     base = load_settings(environ={}, env_file=None, require_token=False)
     settings = replace(
         base,
@@ -176,17 +181,32 @@ async def start_child(standin: Any, data: Path, go: float | None) -> asyncio.sub
     return process
 
 
-def done_at(standin: Any, channels: dict[int, int]) -> dict[int, float]:
-    """Per prompt channel: when its post's thread was created (monotonic, stand-in time)."""
-    wanted = set(channels.values())
-    finished: dict[int, float] = {}
-    for call in standin.calls:
-        if call.method != "POST" or call.status not in (200, 201):
-            continue
-        match = THREAD_PATH.match(call.path)
-        if match and int(match.group(1)) in wanted:
-            finished.setdefault(int(match.group(1)), call.at)
-    return finished
+class Progress:
+    """Per prompt channel, when its post's thread was created (monotonic, stand-in time),
+    read from the stand-in's call log a little more at each look (the stand-in shares this
+    process's event loop: a full scan every tenth of a second would delay its answers)."""
+
+    def __init__(self, standin: Any, channels: dict[int, int]) -> None:
+        self.standin = standin
+        self.wanted = set(channels.values())
+        self.finished: dict[int, float] = {}
+        self._seen = 0
+        self._pending: list[Any] = []
+
+    def update(self) -> dict[int, float]:
+        calls = self.standin.calls
+        fresh, self._seen = calls[self._seen :], len(calls)
+        waiting, self._pending = [*self._pending, *fresh], []
+        for call in waiting:
+            if call.method != "POST":
+                continue
+            if call.status == 0 and call.at > time.monotonic() - 30:
+                self._pending.append(call)  # still being answered: look again later
+                continue
+            match = THREAD_PATH.match(call.path)
+            if match and call.status in (200, 201) and int(match.group(1)) in self.wanted:
+                self.finished.setdefault(int(match.group(1)), call.at)
+        return self.finished
 
 
 def tally(standin: Any, channels: dict[int, int]) -> tuple[int, int, int]:
@@ -224,10 +244,11 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
             restarts = 0
             calls_before_restart = 0
             deadline = go_mono + timeout
+            progress = Progress(standin, channels)
             try:
                 while time.monotonic() < deadline:
                     await asyncio.sleep(0.1)
-                    if len(done_at(standin, channels)) == servers:
+                    if len(progress.update()) == servers:
                         break
                     if (
                         kill_at is not None
@@ -249,7 +270,7 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
                     if child.returncode is None:
                         child.kill()
                         await child.wait()
-        finished = done_at(standin, channels)
+        finished = progress.update()
         last = max(finished.values()) - go_mono if len(finished) == servers else None
         duplicates, without, missed = tally(standin, channels)
         history = sum(

@@ -88,7 +88,13 @@ class Session:
         self.seq += 1
         self.buffer.append((self.seq, {"op": 0, "t": event, "s": self.seq, "d": data}))
         if len(self.buffer) > BUFFER_LIMIT:
-            del self.buffer[: len(self.buffer) - BUFFER_LIMIT]
+            # Forget the oldest events already sent (kept only for a RESUME's replay); never
+            # one still to send: a READY followed by more than BUFFER_LIMIT GUILD_CREATEs (a
+            # bot in thousands of servers) must still reach the client.
+            sent = sum(
+                1 for s, _ in self.buffer[: len(self.buffer) - BUFFER_LIMIT] if s <= self.sent_upto
+            )
+            del self.buffer[:sent]
         self.wake.set()
 
 

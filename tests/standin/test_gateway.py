@@ -168,3 +168,14 @@ async def test_invalidated_session_identifies_again_and_reconnect_resumes(
         await standin.wait_until(lambda: received, 5)
     assert readies == [1, 1]
     assert standin.gateway.identifies == 2
+
+
+async def test_a_bot_in_more_servers_than_the_replay_buffer_still_gets_ready() -> None:
+    from bot.standin.gateway import BUFFER_LIMIT
+
+    async with StandIn() as standin:
+        for i in range(BUFFER_LIMIT + 500):
+            standin.add_guild(f"Server {i}")
+        client = discord.Client(intents=discord.Intents.default())
+        async with standin.running(client, timeout=60):
+            assert len(client.guilds) == BUFFER_LIMIT + 500
