@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -231,6 +232,10 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
         for i in range(servers):
             guild = standin.add_guild(f"Server {i}", bot_permissions=BOT_PERMISSIONS)
             channels[guild.id] = guild.add_text_channel("daily").id
+        # The stand-in plays Discord: its own garbage-collection pauses (a full collection
+        # over tens of thousands of guilds and messages takes tens of milliseconds) would
+        # bunch its answers and draw 429s no real Discord would. The bot keeps its GC.
+        gc.disable()
         with tempfile.TemporaryDirectory(prefix="kindred-fanout-") as tmp:
             data = Path(tmp)
             await seed(data, channels)
