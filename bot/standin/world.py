@@ -262,6 +262,10 @@ class World:
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.dm_channels: dict[int, Channel] = {}
+        # channel id -> the guild it was last found in: a hint (checked on every use, so a
+        # deleted or moved channel is never returned), so a look-up among thousands of
+        # guilds does not scan them all.
+        self._channel_guild: dict[int, Guild] = {}
         # Uploaded file contents by attachment id.
         self.files: dict[str, bytes] = {}
         self.bot = self.add_user(bot_name, bot=True)
@@ -337,8 +341,12 @@ class World:
     def channel(self, channel_id: int) -> Channel | None:
         if channel_id in self.dm_channels:
             return self.dm_channels[channel_id]
+        hint = self._channel_guild.get(channel_id)
+        if hint is not None and channel_id in hint.channels:
+            return hint.channels[channel_id]
         for guild in self.guilds.values():
             if channel_id in guild.channels:
+                self._channel_guild[channel_id] = guild
                 return guild.channels[channel_id]
         return None
 
