@@ -259,6 +259,17 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
         for source in bot.status_sources:
             for name, value in await source(interaction.guild.id):
                 embed.add_field(name=name, value=value[:1024] or "—", inline=False)
+        calls = bot.rest_budget.stats
+        embed.add_field(
+            name="Discord calls (whole bot, since start)",
+            value=(
+                f"{calls.calls:,} paced at {bot.rest_budget.rate:g}/s at most "
+                f"({calls.scheduled:,} scheduled, which wait behind members' own); "
+                f"global rate limits hit: {calls.global_429s}; refused calls "
+                f"(401/403/429) in the last 10 min: {calls.invalid_recent}"
+            ),
+            inline=False,
+        )
         embed.add_field(name="Database", value=f"{size / 1024:.0f} KiB", inline=True)
         embed.add_field(name="Servers", value=str(len(bot.guilds)), inline=True)
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,10 @@ async def test_status_for_admins(kindred: KindredBot, server: SampleServer) -> N
     assert "Scheduler" in text and "running" in text
     assert "All features available." in text
     assert "Database" in text
+    shown = re.search(r"([\d,]+) paced at 49/s at most", text)
+    assert shown is not None  # the login and command sync were paced calls
+    assert 0 < int(shown.group(1).replace(",", "")) <= kindred.rest_budget.stats.calls
+    assert "global rate limits hit: 0" in text
 
 
 @pytest.mark.parametrize("command", ["kindred status", "kindred forget-server"])
