@@ -79,6 +79,22 @@ async def schedule_prompt(
     return answer
 
 
+async def prompt_posted_then_crash(s: SampleServer, bot: Any, clock: Any, *, recorded: bool) -> Any:
+    """Schedule #general's 09:00 prompt, deliver it at 09:00 on ``clock``'s day, then leave
+    the ledger as a crash would: claimed, with the post's message recorded or not. Returns
+    the schedule."""
+    await schedule_prompt(s, s.admin, s.general, time="09:00")
+    clock.now = clock.now.replace(hour=9, minute=0)
+    await bot.engine.run_due(clock.now)
+    schedule = await bot.store.find_schedule("prompt", guild_id=s.guild.id)
+    assert schedule is not None
+    forget = "" if recorded else ", message_id = NULL"
+    await bot.store.db.execute(
+        f"UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL{forget}"
+    )
+    return schedule
+
+
 async def bot_dm(s: SampleServer, who: Any, needle: str) -> dict[str, Any]:
     """Wait for the bot's DM to ``who`` whose content contains ``needle``."""
     return await bot_said(s, s.standin.dm_channel(who), needle)

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import discord
 import pytest
-from helpers import KEY, prompt_posts, refused, schedule_prompt, text_of
+from helpers import KEY, prompt_posted_then_crash, prompt_posts, refused, schedule_prompt, text_of
 
 import bot.standin.rest_messages as rest_messages
 from bot.demo.harness import (
@@ -32,15 +32,8 @@ async def test_a_restart_that_cannot_read_history_never_posts_twice(
 ) -> None:
     clock = ManualClock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        await schedule_prompt(server, server.admin, server.general, time="09:00")
-        clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-        await bot.engine.run_due(clock.now)
-        schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
-        assert schedule is not None
         # As if the process died after Discord took the post but before it was recorded.
-        await bot.store.db.execute(
-            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL, message_id = NULL"
-        )
+        schedule = await prompt_posted_then_crash(server, bot, clock, recorded=False)
     monkeypatch.setattr(rest_messages, "NONCE_WINDOW_S", 0.0)  # Discord's dedupe is over
     clock.now = datetime(2026, 6, 1, 9, 10, tzinfo=UTC)
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:

@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import KEY, footer, prompt_posts, refused, schedule_prompt, text_of
+from helpers import (
+    KEY,
+    footer,
+    prompt_posted_then_crash,
+    prompt_posts,
+    refused,
+    schedule_prompt,
+    text_of,
+)
 
 from bot.demo.harness import (
     BOT_PERMISSIONS,
@@ -112,15 +120,8 @@ async def test_a_post_made_before_a_crash_is_found_not_repeated(
 ) -> None:
     clock = ManualClock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        await schedule_prompt(server, server.admin, server.general, time="09:00")
-        clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-        await bot.engine.run_due(clock.now)
-        schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
-        assert schedule is not None
-        # Pretend the process died after Discord took the post but before it was recorded.
-        await bot.store.db.execute(
-            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL, message_id = NULL"
-        )
+        # The process died after Discord took the post but before it was recorded.
+        schedule = await prompt_posted_then_crash(server, bot, clock, recorded=False)
     before = len(standin.calls)
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
         await bot.engine.start()  # recovery runs first, in the background
@@ -140,15 +141,8 @@ async def test_a_post_recorded_before_a_crash_is_finished_without_reading_histor
 ) -> None:
     clock = ManualClock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        await schedule_prompt(server, server.admin, server.general, time="09:00")
-        clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-        await bot.engine.run_due(clock.now)
-        schedule = await bot.store.find_schedule("prompt", guild_id=server.guild.id)
-        assert schedule is not None
         # Died after the post was recorded in the ledger, before the thread was asked for.
-        await bot.store.db.execute(
-            "UPDATE delivery_ledger SET state = 'claimed', confirmed_at = NULL"
-        )
+        schedule = await prompt_posted_then_crash(server, bot, clock, recorded=True)
         await bot.store.db.execute("UPDATE prompt_posts SET thread_id = NULL")
         (post,) = prompt_posts(standin, server.general)
         thread = standin.world.channel(int(post["id"]))
