@@ -141,6 +141,11 @@ async def open_request(
     return submit, posts[-1]
 
 
+def pseudonym_of(post: dict[str, Any]) -> str:
+    """The pseudonym a support request's post shows (its embed's author line)."""
+    return str(post["embeds"][0]["author"]["name"]).removeprefix("Anonymous · ")
+
+
 def reply_id_of(post: dict[str, Any]) -> str:
     """The custom id of a request post's Reply button (``support:reply:<id>:<token>``)."""
     (button,) = [c for row in post["components"] for c in row["components"]]

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import KEY, bot_dm, bot_said, open_request, reply_with_button, setup_support
+from helpers import (
+    KEY,
+    bot_dm,
+    bot_said,
+    open_request,
+    pseudonym_of,
+    reply_with_button,
+    setup_support,
+)
 
 from bot.core import log_privacy
 from bot.demo.harness import ManualClock, SampleServer, running_kindred
@@ -163,7 +171,7 @@ async def test_my_data_and_forget_me_cover_support(
     async with running_kindred(standin, data_dir, key=KEY) as bot:
         await setup_support(s)
         _, post = await open_request(s, s.alice)
-        pseudonym = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+        pseudonym = pseudonym_of(post)
         mine = await bot.privacy.export_member(s.alice.id)
         assert [r["pseudonym"] for r in mine["support"]["requests"]] == [pseudonym]
         theirs = await bot.privacy.export_member(s.bob.id)
@@ -194,7 +202,7 @@ async def test_forget_me_leaves_no_trace_in_the_database_files(
     async with running_kindred(standin, data_dir, key=KEY):
         await setup_support(s)
         _, post = await open_request(s, s.alice)
-        pseudonym = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+        pseudonym = pseudonym_of(post)
         handle = pseudonym.casefold().replace(" · ", " ")
         assert any(handle.encode() in blob for blob in raw_files(data_dir).values())
         it = await standin.slash(s.alice, s.general, "kindred forget-me")

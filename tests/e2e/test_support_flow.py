@@ -13,6 +13,7 @@ from helpers import (
     bot_dm,
     bot_said,
     open_request,
+    pseudonym_of,
     reply_id_of,
     reply_with_button,
     setup_support,
@@ -128,8 +129,8 @@ async def test_choosing_between_two_open_requests(
     ask = await bot_dm(s, s.alice, "Which one is this message for?")
     buttons = [c for row in ask["components"] for c in row["components"]]
     assert [b["label"] for b in buttons] == [
-        first["embeds"][0]["author"]["name"].removeprefix("Anonymous · "),
-        second["embeds"][0]["author"]["name"].removeprefix("Anonymous · "),
+        pseudonym_of(first),
+        pseudonym_of(second),
     ]
     # Until Alice chooses, the message waits, sealed; my-data opens it for her alone.
     (waiting,) = (await kindred.privacy.export_member(s.alice.id))["support"]["waiting_messages"]
@@ -196,7 +197,7 @@ async def test_block_by_handle(kindred: KindredBot, server: SampleServer) -> Non
     s = server
     await setup_support(s)
     _, post = await open_request(s, s.alice)
-    pseudonym = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+    pseudonym = pseudonym_of(post)
     denied = await s.standin.slash(s.bob, s.general, "support block", options={"handle": pseudonym})
     assert "Manage Messages" in (await denied.response())["data"]["content"]
     wrong = await s.standin.slash(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from helpers import EPHEMERAL, open_request, reply_id_of, setup_support, text_of
+from helpers import EPHEMERAL, open_request, pseudonym_of, reply_id_of, setup_support, text_of
 
 from bot.app import KindredBot
 from bot.demo.harness import SampleServer
@@ -68,7 +68,7 @@ async def test_a_channel_overwrite_does_not_grant_a_server_wide_block(
     s = server
     await setup_support(s)
     _, post = await open_request(s, s.alice)
-    handle = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+    handle = pseudonym_of(post)
     olive = s.guild.add_member("Olive")
     s.guild.edit_channel(
         s.general,
@@ -197,7 +197,7 @@ async def test_blocking_closes_the_members_open_requests_so_relays_stop(
     await setup_support(s)
     _, post = await open_request(s, s.alice)
     (thread,) = s.standin.threads_of(s.support)
-    handle = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+    handle = pseudonym_of(post)
     it = await s.standin.slash(s.moderator, s.general, "support block", options={"handle": handle})
     answer = text_of(await it.response())
     assert "will be closed" in answer
@@ -220,7 +220,7 @@ async def test_a_moderator_closes_a_request_by_its_handle(
     await setup_support(s)
     _, post = await open_request(s, s.alice)
     (thread,) = s.standin.threads_of(s.support)
-    handle = post["embeds"][0]["author"]["name"].removeprefix("Anonymous · ")
+    handle = pseudonym_of(post)
     it = await s.standin.slash(s.bob, s.general, "support close", options={"handle": handle})
     assert "Manage Messages" in text_of(await it.response())
     it = await s.standin.slash(s.moderator, s.general, "support close", options={"handle": handle})

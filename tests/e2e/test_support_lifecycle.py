@@ -13,6 +13,7 @@ from helpers import (
     bot_said,
     ids,
     open_request,
+    pseudonym_of,
     reply_id_of,
     request_id_of,
     setup_support,
@@ -23,10 +24,6 @@ from bot.app import KindredBot
 from bot.demo.harness import SampleServer, running_kindred
 from bot.standin import StandIn
 from bot.support.lifecycle import GONE_NOTE
-
-
-def pseudonym_of(post: dict[str, Any]) -> str:
-    return str(post["embeds"][0]["author"]["name"]).removeprefix("Anonymous · ")
 
 
 async def test_forms_opened_before_a_restart_are_still_sent_after_it(
