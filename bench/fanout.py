@@ -87,13 +87,9 @@ class BenchClock:
 
 
 async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, data: str) -> None:
-    import discord
-    import yarl
-
-    from bot.app import KindredBot
-    from bot.core.library import load_library
-    from bot.core.sealing import Sealer, verify_key
+    from bot.__main__ import point_discord_at
     from bot.core.settings import load_settings
+    from bot.demo.harness import make_kindred
     from bot.store import Store
 
     logging.basicConfig(
@@ -110,21 +106,11 @@ async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, d
         gateway_url=gateway_url,
         log_level="WARNING",
     )
-    discord.http.Route.BASE = api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    point_discord_at(settings)
     go = os.environ.get("FANOUT_GO")
     clock = BenchClock(float(go) if go else None)
     store = await Store.open(settings.db_path)
-    sealer = Sealer(KEY)
-    key_check = await verify_key(store, sealer, accept_new_key=True)
-    bot = KindredBot(
-        store=store,
-        settings=settings,
-        sealer=sealer,
-        library=load_library(settings.prompts_path),
-        key_check=key_check,
-        clock=clock,
-    )
+    bot = await make_kindred(store, settings, key=KEY, clock=clock)
     await bot.login(token)
     runner = asyncio.create_task(bot.connect())
     await bot.wait_until_ready()

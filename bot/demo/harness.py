@@ -101,6 +101,28 @@ def harness_settings(data_dir: Path, standin: StandIn, **overrides: Any) -> Sett
     )
 
 
+async def make_kindred(
+    store: Store,
+    settings: Settings,
+    *,
+    key: bytes,
+    clock: Clock = utc_now,
+    cogs: tuple[str, ...] = COGS,
+) -> KindredBot:
+    """KindredBot on an open ``store``, sealing with ``key`` (a new key is accepted)."""
+    sealer = Sealer(key)
+    key_check = await verify_key(store, sealer, accept_new_key=True)
+    return KindredBot(
+        store=store,
+        settings=settings,
+        sealer=sealer,
+        library=load_library(settings.prompts_path),
+        key_check=key_check,
+        clock=clock,
+        cogs=cogs,
+    )
+
+
 @contextlib.asynccontextmanager
 async def running_kindred(
     standin: StandIn,
@@ -115,16 +137,8 @@ async def running_kindred(
     settings = harness_settings(data_dir, standin, **settings_overrides)
     store = await Store.open(settings.db_path)
     try:
-        sealer = Sealer(key if key is not None else os.urandom(32))
-        key_check = await verify_key(store, sealer, accept_new_key=True)
-        bot = KindredBot(
-            store=store,
-            settings=settings,
-            sealer=sealer,
-            library=load_library(settings.prompts_path),
-            key_check=key_check,
-            clock=clock,
-            cogs=cogs,
+        bot = await make_kindred(
+            store, settings, key=key if key is not None else os.urandom(32), clock=clock, cogs=cogs
         )
         with standin.patch_discord():
             async with standin.running(bot):
