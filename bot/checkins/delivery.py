@@ -20,6 +20,7 @@ import discord
 
 from bot.checkins import texts as text
 from bot.checkins.views import checkin_view
+from bot.core.discord_codes import DMS_CLOSED as DMS_CLOSED_CODE
 from bot.schedule.jobs import (
     Delivered,
     DeliveryResult,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KIND = "checkin"
-DMS_CLOSED_CODE = 50007
 # already_delivered looks at the DM history from a little before the due time.
 _HISTORY_SLACK = timedelta(minutes=5)
 

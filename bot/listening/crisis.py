@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.cooldown import Cooldown
+from bot.core.discord_codes import DMS_CLOSED
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -61,7 +62,7 @@ class CrisisWatch:
             )
         except discord.HTTPException as exc:
             reached = False
-            if exc.code != 50007:
+            if exc.code != DMS_CLOSED:
                 log.warning("could not DM crisis resources in server %s: %s", guild.id, exc.code)
         await alerts.alert_public_crisis(message, reached_writer=reached)
         return True

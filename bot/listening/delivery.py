@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.discord_codes import DMS_CLOSED
 from bot.listening.nudges import (
     DM_TITLE,
     FOOTER,
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 
 WEEKLY_TIP_KIND = "listening_tip"
 EMBED_COLOUR = discord.Colour.from_rgb(129, 178, 154)
-DMS_CLOSED = 50007
 # How far before the due time to look for a weekly tip already posted (after a crash).
 _HISTORY_SLACK = timedelta(minutes=5)
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
+from bot.core.discord_codes import THREAD_EXISTS
 from bot.core.library import Prompt
 from bot.prompts.posting import (
     NOW_MARK,
@@ -50,7 +51,6 @@ log = logging.getLogger(__name__)
 
 KIND = "prompt"
 COUNTING_WINDOW = timedelta(days=1)  # replies count toward the ladder during a post's first day
-THREAD_EXISTS = 160004  # Discord: a thread has already been created for this message
 CHANNEL_GONE = "The prompt channel was deleted, so the daily prompt is paused."
 REPLIER_PURPOSE = "prompt-replier"
 # History is searched from a little before the due time: a post is never made before it.

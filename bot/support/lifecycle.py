@@ -14,6 +14,7 @@ import aiohttp
 import discord
 
 from bot.core.cooldown import Cooldown
+from bot.core.discord_codes import THREAD_EXISTS
 from bot.core.errors import UserFacingError
 from bot.core.sealing import SealingError
 from bot.store.support import SupportConfig, SupportRequest
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-THREAD_EXISTS = 160004  # Discord: a thread has already been created for this message
 
 SEAL_DM = "support-requester-dm"
 PENDING_TTL = timedelta(days=1)

@@ -13,9 +13,10 @@ import logging
 
 import discord
 
+from bot.core.discord_codes import DMS_CLOSED
+
 log = logging.getLogger(__name__)
 
-DMS_CLOSED = 50007
 # Codes meaning the place itself is gone or out of reach: unknown channel, missing access,
 # unknown message, thread archived and locked.
 PLACE_GONE = frozenset({10003, 10008, 50001, 50083})
