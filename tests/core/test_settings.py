@@ -86,8 +86,10 @@ def test_every_setting_is_read() -> None:
             "DISCORD_API_BASE": "http://127.0.0.1:8080/api/v10/",
             "DISCORD_GATEWAY_URL": "ws://127.0.0.1:8081/",
             "KINDRED_LOG_LEVEL": "debug",
+            "KINDRED_REST_RATE": "25",
         }
     )
+    assert settings.rest_rate == 25
     assert settings.discord_token == TOKEN
     assert settings.application_id == 999999999999999999
     assert settings.data_dir == Path("/srv/kindred")
@@ -194,6 +196,8 @@ def test_default_env_file_is_dot_env_in_the_working_directory(
         ("DISCORD_API_BASE", "https://", "DISCORD_API_BASE must be a URL"),
         ("DISCORD_GATEWAY_URL", "https://gateway.discord.gg", "ws:// or wss://"),
         ("KINDRED_LOG_LEVEL", "verbose", "KINDRED_LOG_LEVEL must be one of DEBUG, INFO"),
+        ("KINDRED_REST_RATE", "0", "KINDRED_REST_RATE must be a whole number"),
+        ("KINDRED_REST_RATE", "51", "from 1 to 50"),
     ],
 )
 def test_each_bad_value_names_the_setting(name: str, value: str, expected: str) -> None:
@@ -228,3 +232,7 @@ def test_custom_prompts_path(tmp_path: Path) -> None:
     custom = tmp_path / "mine.yaml"
     custom.write_text("prompts: []\n")
     assert load({"KINDRED_PROMPTS": str(custom)}).prompts_path == custom
+
+
+def test_the_rest_rate_defaults_just_under_discords_global_limit() -> None:
+    assert load({}).rest_rate == 49

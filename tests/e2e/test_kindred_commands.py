@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -164,6 +165,21 @@ async def test_without_message_content_the_bot_starts_degraded(tmp_path: Path) -
             it = await standin.slash(server.admin, server.general, "kindred status")
             text = text_of(await it.response())
             assert "message-content intent is off" in text
+
+
+async def test_kindred_rest_rate_sets_the_pace_a_process_keeps(
+    standin: StandIn, server: SampleServer, tmp_path: Path
+) -> None:
+    # Several processes on one token split Discord's 50/s: each keeps its own share.
+    rooms = [server.guild.add_text_channel(f"room-{i}") for i in range(12)]  # one bucket each
+    async with running_kindred(standin, tmp_path / "data", key=KEY, rest_rate=10) as bot:
+        it = await standin.slash(server.admin, server.general, "kindred status")
+        assert "paced at 10/s at most" in text_of(await it.response())
+        assert bot.rest_budget.rate == 10
+        began = len(standin.calls)
+        await asyncio.gather(*(bot.fetch_channel(room.id) for room in rooms))
+        fetches = [c.at for c in standin.calls[began:] if c.method == "GET"]
+        assert len(fetches) == 12 and max(fetches) - min(fetches) >= 1.0  # 10 a second
 
 
 async def test_my_data_and_checkin_now_pause_after_a_few_in_a_row(
