@@ -230,8 +230,9 @@ def _settle_finished(
         report.finished += 1
         plan.settlements.append(Settlement(*key, "confirmed", message_id=message_id))
         return
-    error = result.error if isinstance(result, Failed) else f"{UNFINISHED_PAST_GRACE}: "
-    if isinstance(result, Unfinished):
-        error += result.error
+    if isinstance(result, Failed):
+        error = result.error
+    else:  # still unfinished, and past grace
+        error = f"{UNFINISHED_PAST_GRACE}: {result.error}"
     report.failed += 1
     plan.settlements.append(Settlement(*key, "failed", message_id=message_id, error=error))
