@@ -74,9 +74,13 @@ async def open_core(settings: Settings, *, accept_new_key: bool) -> tuple[Store,
     """Open the store and the key; refuse a changed key unless confirmed."""
     key = load_key(settings.secret_key, settings.data_dir)
     sealer = Sealer(key)
-    store = await Store.open(settings.db_path)
+    # The key is checked before the migrations that re-seal with it: a changed key is refused
+    # (or accepted) first, never used to re-seal what the old one sealed. Migration 1 makes
+    # the table the key's fingerprint lives in.
+    store = await Store.open(settings.db_path, migrate_to=1)
     try:
         check = await verify_key(store, sealer, accept_new_key=accept_new_key)
+        await store.migrate(keys=sealer)
     except BaseException:
         await store.close()
         raise

@@ -32,6 +32,7 @@ from bot.schedule.rules import (
     parse_time,
     parse_timezone,
 )
+from bot.store.checkins_schema import SEAL_NOTE, member_hash, note_binding
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -195,7 +196,9 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         member_id = interaction.user.id
         schedule = await self._schedule(member_id)
         member = await bot.store.checkin_member(member_id)
-        deliveries = await bot.store.checkin_deliveries_for(member_id, limit=120)
+        deliveries = await bot.store.checkin_deliveries_for(
+            member_hash(bot.sealer, member_id), limit=120
+        )
         zone = schedule.rule.zone if schedule is not None else Rule(parse_time("00:00"), "UTC").zone
         embed = text.history_embed(
             deliveries,
@@ -277,20 +280,23 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         bot = self.bot
         member = await bot.store.checkin_member(user_id)
         answers = []
-        for d in await bot.store.checkin_deliveries_for(user_id):
+        for d in await bot.store.checkin_deliveries_for(member_hash(bot.sealer, user_id)):
             note: str | None = None
             if d.note_sealed is not None:
                 try:
-                    note = bot.sealer.open(d.note_sealed, purpose="checkin-note")
+                    note = bot.sealer.open(
+                        d.note_sealed, purpose=SEAL_NOTE, bind=note_binding(d.id, d.member)
+                    )
                 except SealingError:
                     note = "(sealed with an earlier key; it can no longer be opened)"
             answers.append(
                 {
-                    "sent_at": d.sent_at.isoformat(),
+                    "date": d.day.isoformat(),
+                    "sent_on": d.sent_on.isoformat(),
                     "kind": d.source,
                     "mood": d.mood,
                     "skipped": d.skipped,
-                    "answered_at": None if d.answered_at is None else d.answered_at.isoformat(),
+                    "answered_on": None if d.answered_on is None else d.answered_on.isoformat(),
                     "note": note,
                 }
             )
@@ -314,7 +320,9 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         if schedule is not None and await self.bot.engine.delete(schedule.id):
             deleted += 1
         self._notice_due.discard(user_id)
-        return deleted + await self.bot.store.forget_checkins(user_id)
+        return deleted + await self.bot.store.forget_checkins(
+            user_id, member_hash(self.bot.sealer, user_id)
+        )
 
     async def forget_home_server(self, member_id: int, guild_id: int) -> bool:
         """API for the support cog: the member left ``guild_id`` (or Kindred did), so "I'd like

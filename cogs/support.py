@@ -15,12 +15,13 @@ from bot.core.checks import guild_only, manage_messages_server_wide, manage_serv
 from bot.core.errors import UserFacingError, reporting_errors
 from bot.core.privacy import DataArea
 from bot.core.sealing import SealingError
-from bot.store.support import SupportRequest
+from bot.store.support import PendingRelay, SupportRequest
+from bot.store.support_schema import SEAL_PENDING, pending_binding, pending_lookup
 from bot.support.crisis import crisis_care_line
 from bot.support.forms import handle_support_form, is_support_form
 from bot.support.lifecycle import RATE_WINDOW, NotInServer
 from bot.support.names import STYLES, handle_of, request_link_id
-from bot.support.service import SEAL_PENDING, SupportService
+from bot.support.service import SupportService
 from bot.support.views import DYNAMIC_ITEMS, RequestModal, open_form
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_SECONDS = 3600
+WITHDRAW_POLL_SECONDS = 60
 RESOURCES_MAX = 1500
 STYLE_CHOICES = [
     app_commands.Choice(name="Just listen, please", value="listen"),
@@ -44,6 +46,7 @@ class SupportCog(commands.GroupCog, group_name="support"):
         self.bot = bot
         self.service = SupportService(bot)
         self._sweeper: asyncio.Task[None] | None = None
+        self._withdrawer: asyncio.Task[None] | None = None
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -56,10 +59,12 @@ class SupportCog(commands.GroupCog, group_name="support"):
             "`/support setup channel [responder_role]` — let members ask for support anonymously"
         )
         self._sweeper = asyncio.create_task(self._sweep_loop())
+        self._withdrawer = asyncio.create_task(self._withdraw_loop())
 
     async def cog_unload(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
+        for task in (self._sweeper, self._withdrawer):
+            if task is not None:
+                task.cancel()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.privacy.unregister("support")
         if self._status in self.bot.status_sources:
@@ -229,11 +234,22 @@ class SupportCog(commands.GroupCog, group_name="support"):
         """Block whoever is behind a request's pseudonym, without learning who (Manage Messages)."""
         assert interaction.guild_id is not None
         request = await self._one_request_named(interaction.guild_id, handle)
+        requester = self.service.requester_id(request)
+        if requester is None:
+            raise UserFacingError(
+                f"I can't block the member behind **{request.pseudonym}**: that request no "
+                "longer holds who asked (it was withdrawn, or sealed with an earlier key). "
+                "Close it with `/support close` instead."
+            )
         added = await self.bot.store.block_support_member(
-            interaction.guild_id, request.member_key, self.bot.clock()
+            interaction.guild_id,
+            self.service.member_key(interaction.guild_id, requester),
+            self.bot.clock(),
         )
-        still_open = await self.bot.store.open_support_requests_by_member(
-            interaction.guild_id, request.member_key
+        still_open = await self.bot.store.support_requests_matching(
+            lambda request_id: self.service.lookup_of(request_id, requester),
+            open_only=True,
+            guild_id=interaction.guild_id,
         )
         ended = (
             f" Their {len(still_open)} open request{'s' if len(still_open) != 1 else ''} here "
@@ -244,7 +260,8 @@ class SupportCog(commands.GroupCog, group_name="support"):
         await interaction.response.send_message(
             (
                 f"Done: whoever is behind **{request.pseudonym}** can't open new support "
-                "requests in this server. Kindred doesn't know who it is and won't tell anyone."
+                "requests in this server for a year (block again to renew it). Kindred "
+                "doesn't know who it is and won't tell anyone."
                 if added
                 else f"The member behind **{request.pseudonym}** was already blocked here."
             )
@@ -342,17 +359,33 @@ class SupportCog(commands.GroupCog, group_name="support"):
                 log.exception("support sweep failed; will try again")
             await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
+    async def _withdraw_loop(self) -> None:
+        """Withdrawn requests' posts are cleaned at their own random times: checked each
+        minute, so two requests' clean-ups rarely share even a minute."""
+        await self.bot.wait_until_ready()
+        while not self.bot.is_closed():
+            try:
+                await self.service.run_withdrawals(self.bot.clock())
+            except Exception:
+                log.exception("cleaning up withdrawn support requests failed; will try again")
+            await asyncio.sleep(WITHDRAW_POLL_SECONDS)
+
     # -- privacy and status ------------------------------------------------------------
 
     async def _export_member(self, user_id: int) -> Any:
         service = self.service
-        requests = await self.bot.store.support_requests_of(service.requester_key(user_id))
+        requests = await service.requests_of(user_id)
+        # Every server with blocks or markers, also those Kindred has left.
+        servers = await self.bot.store.support_guilds_with_blocks_or_marks()
         blocked = await self.bot.store.support_blocked_in(
-            {g.id: service.member_key(g.id, user_id) for g in self.bot.guilds}
+            {g: service.member_key(g, user_id) for g in servers}
         )
         marks = await self.bot.store.support_rate_marks_in(
-            {g.id: service.rate_key(g.id, user_id) for g in self.bot.guilds},
+            {g: service.rate_key(g, user_id) for g in servers},
             self.bot.clock() - RATE_WINDOW,
+        )
+        waiting = await self.bot.store.support_pending_matching(
+            lambda pending_id: pending_lookup(self.bot.sealer, pending_id, user_id)
         )
         return {
             "requests": [
@@ -372,24 +405,26 @@ class SupportCog(commands.GroupCog, group_name="support"):
             "blocked_in_servers": [str(g) for g in blocked],
             # DMs to Kindred waiting for you to choose which request they belong to (1 day).
             "waiting_messages": [
-                {"created_at": p.created_at.isoformat(), "text": self._open_pending(p.sealed_text)}
-                for p in await self.bot.store.support_pending_of(service.requester_key(user_id))
+                {"created_at": p.created_at.isoformat(), "text": self._open_pending(p)}
+                for p in waiting
             ],
             # Rate-limit markers: a keyed hash and a time each, kept 24 hours.
             "requests_opened_in_last_24_hours": {str(g): n for g, n in marks.items()},
         }
 
-    def _open_pending(self, sealed: str) -> str:
+    def _open_pending(self, pending: PendingRelay) -> str:
         try:
-            return self.bot.sealer.open(sealed, purpose=SEAL_PENDING)
+            return self.bot.sealer.open(
+                pending.sealed_text,
+                purpose=SEAL_PENDING,
+                bind=pending_binding(pending.id, pending.lookup),
+            )
         except SealingError:
             return "(sealed with an earlier key; it can no longer be read)"
 
     async def _forget_member(self, user_id: int) -> int:
-        # Withdrawn first, so no thread stays open with a Reply button that reaches no one.
-        key = self.service.requester_key(user_id)
-        await self.service.withdraw_all(key)
-        return await self.bot.store.forget_support_requester(key)
+        # Unlinked from the member at once; the posts are cleaned up later (withdrawal.py).
+        return await self.service.forget_requester(user_id)
 
     async def _forget_guild(self, guild_id: int) -> int:
         return await self.bot.store.forget_support_guild(guild_id)

@@ -27,6 +27,7 @@ from bot.schedule.jobs import (
     DueJob,
     Failed,
 )
+from bot.store.checkins_schema import member_hash
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -61,7 +62,7 @@ async def send_checkin(
     now = bot.clock()
     source = "now" if requested else "scheduled"
     delivery_id = await bot.store.start_checkin_delivery(
-        member_id, source, None if requested else local_date, now
+        member_hash(bot.sealer, member_id), source, None if requested else local_date, now
     )
     section = bot.library.checkins
     embed = text.checkin_embed(
@@ -123,7 +124,9 @@ class CheckinHandler:
         """The DM ``message_id`` is out (the process stopped before its row knew): link them."""
         member_id = job.schedule.member_id
         if member_id is not None:
-            unsent = await self.bot.store.unsent_checkin(member_id, job.local_date)
+            unsent = await self.bot.store.unsent_checkin(
+                member_hash(self.bot.sealer, member_id), job.local_date
+            )
             if unsent is not None:
                 await self.bot.store.set_checkin_message(unsent.id, message_id)
         return Delivered(message_id)
@@ -140,7 +143,9 @@ class CheckinHandler:
             if message.author.id != self.bot.user.id:
                 continue
             if any(e.footer.text == marker for e in message.embeds):
-                unsent = await self.bot.store.unsent_checkin(member_id, job.local_date)
+                unsent = await self.bot.store.unsent_checkin(
+                    member_hash(self.bot.sealer, member_id), job.local_date
+                )
                 if unsent is not None:
                     await self.bot.store.set_checkin_message(unsent.id, message.id)
                 return True

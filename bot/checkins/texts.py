@@ -6,7 +6,7 @@ Building messages is kept apart from sending them, so the wording is in one plac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
@@ -129,7 +129,8 @@ def history_embed(
 ) -> discord.Embed:
     """The member's own trend, for their eyes only."""
     embed = discord.Embed(title="Your check-ins", colour=COLOUR)
-    answers = [(d.answered_at or d.sent_at, d.mood) for d in deliveries if d.mood is not None]
+    # The check-in's own date (history keeps dates, not the times of answers).
+    answers = [(d.day, d.mood) for d in deliveries if d.mood is not None]
     if not answers:
         embed.description = (
             "No answers yet. When a check-in arrives, one tap records how you feel; "
@@ -142,8 +143,7 @@ def history_embed(
         f"`{sparkline([d.mood for d in recent])}`  {_count(len(recent), 'check-in')}, oldest first "
         f"(▁ {labels[0]} … █ {labels[-1]}, · no answer)"
     )
-    latest_at, latest = answers[-1]
-    when = latest_at.astimezone(zone)
+    when, latest = answers[-1]
     embed.add_field(
         name="Latest",
         value=f"{mood_answer(latest, labels)} · {when:%a} {when.day} {when:%b}",
@@ -161,7 +161,7 @@ def history_embed(
     )
     outcomes: list[bool | None] = []
     for index, d in enumerate(deliveries):
-        waiting = index == len(deliveries) - 1 and d.open and now - d.sent_at < PENDING_FOR
+        waiting = index == len(deliveries) - 1 and d.open and now - sent_time(d) < PENDING_FOR
         outcomes.append(None if waiting else d.mood is not None)
     streaks = answer_streaks(outcomes)
     overall = average([mood for _, mood in answers])
@@ -177,6 +177,14 @@ def history_embed(
     embed.add_field(name="Check-ins", value=subscription, inline=False)
     embed.set_footer(text="Only you can see this. /kindred forget-me deletes it.")
     return embed
+
+
+def sent_time(delivery: CheckinDelivery) -> datetime:
+    """When the DM went out, from its message id (Discord ids hold their time): the sending
+    time is the member's schedule, not a trace of how they answered."""
+    if delivery.message_id is None:
+        return datetime.combine(delivery.sent_on, datetime.min.time(), UTC)
+    return discord.utils.snowflake_time(delivery.message_id)
 
 
 def _count(number: int, noun: str) -> str:

@@ -55,13 +55,13 @@ def sparkline(moods: Sequence[int | None]) -> str:
 
 
 def weekly_averages(
-    answers: Sequence[tuple[datetime, int]], zone: ZoneInfo, *, weeks: int = 4
+    answers: Sequence[tuple[datetime | date, int]], zone: ZoneInfo, *, weeks: int = 4
 ) -> list[WeekAverage]:
     """Average mood per local week (Monday first), the most recent ``weeks`` weeks that have
-    answers, oldest first."""
+    answers, oldest first. A date is already the member's own (a check-in's date)."""
     by_week: dict[date, list[int]] = {}
     for moment, mood in answers:
-        local_day = moment.astimezone(zone).date()
+        local_day = moment.astimezone(zone).date() if isinstance(moment, datetime) else moment
         monday = local_day - timedelta(days=local_day.weekday())
         by_week.setdefault(monday, []).append(mood)
     recent = sorted(by_week)[-weeks:] if weeks > 0 else []

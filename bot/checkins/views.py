@@ -23,6 +23,7 @@ from bot.core.buttons import KindredButton, make_button
 from bot.core.errors import KindredModal
 from bot.core.forms import submitted_value
 from bot.store.checkins import CheckinDelivery
+from bot.store.checkins_schema import SEAL_NOTE, member_hash, note_binding
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -54,7 +55,7 @@ async def own_delivery(
         return None
     bot: KindredBot = interaction.client
     delivery = await bot.store.checkin_delivery(delivery_id)
-    if delivery is None or delivery.member_id != interaction.user.id:
+    if delivery is None or delivery.member != member_hash(bot.sealer, interaction.user.id):
         return None
     return delivery
 
@@ -141,10 +142,10 @@ class MoodButton(_CheckinItem, template=r"checkin:mood:(?P<rest>.*)"):
             return
         bot: KindredBot = interaction.client
         labels = bot.library.checkins.moods
-        if not await bot.store.answer_checkin(delivery.id, delivery.member_id, mood, bot.clock()):
+        if not await bot.store.answer_checkin(delivery.id, delivery.member, mood, bot.clock()):
             await polite(interaction, text.ALREADY_ANSWERED)
             return
-        previous = await bot.store.previous_checkin_mood(delivery.member_id, delivery.id)
+        previous = await bot.store.previous_checkin_mood(delivery.member, delivery.id)
         offer = None
         if two_low_in_a_row(previous, mood):
             offer = text.low_offer(bot.library.checkins.low_offer, bot.crisis.resources)
@@ -166,7 +167,7 @@ class SkipButton(_DeliveryButton, template=r"checkin:skip:(?P<rest>.*)"):
             await polite(interaction, text.STALE)
             return
         bot: KindredBot = interaction.client
-        if not await bot.store.skip_checkin(delivery.id, delivery.member_id, bot.clock()):
+        if not await bot.store.skip_checkin(delivery.id, delivery.member, bot.clock()):
             await polite(interaction, text.ALREADY_ANSWERED)
             return
         original = _first_embed(interaction)
@@ -188,7 +189,7 @@ class TalkButton(_DeliveryButton, template=r"checkin:talk:(?P<rest>.*)"):
             await polite(interaction, text.STALE)
             return
         bot: KindredBot = interaction.client
-        member = await bot.store.checkin_member(delivery.member_id)
+        member = await bot.store.checkin_member(interaction.user.id)
         guild_id = member.home_guild_id if member is not None else None
         support = bot.request_opener
         if guild_id is None or support is None:
@@ -281,8 +282,10 @@ async def handle_note_submit(interaction: discord.Interaction[Any]) -> None:
     if not note:
         await polite(interaction, "Nothing to save — the note was empty.")
         return
-    sealed = bot.sealer.seal(note, purpose="checkin-note")
-    await bot.store.save_checkin_note(delivery.id, delivery.member_id, sealed, bot.clock())
+    sealed = bot.sealer.seal(
+        note, purpose=SEAL_NOTE, bind=note_binding(delivery.id, delivery.member)
+    )
+    await bot.store.save_checkin_note(delivery.id, delivery.member, sealed, bot.clock())
     verdict = bot.crisis.assess(note)
     if verdict is not None:
         resources = bot.crisis.resources_for(verdict, limit=1700)

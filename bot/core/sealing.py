@@ -4,6 +4,12 @@ The key lives outside the database (``KINDRED_SECRET_KEY`` or ``data_dir/secret.
 copy of the database alone identifies no one. Two subkeys are derived from it with HKDF, so
 the encryption key and the hashing key are never the same bytes, and a third derivation gives
 a fingerprint the database may store to notice a changed key.
+
+Every sealed value is bound to where it is stored: its associated data names the purpose, the
+table, the row and the row's owner, so a value copied into another row (by someone who can
+write the database file but lacks the key) does not open there. Values sealed before that
+(format 1, bound to the purpose only) are opened only by the re-seal migration
+(:meth:`Sealer.open_unbound`).
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ import hashlib
 import hmac
 import logging
 import os
+import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeAlias
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -40,8 +47,23 @@ KEY_BYTES = 32
 KEY_FINGERPRINT_META = "key_fingerprint"
 
 _NONCE_BYTES = 12  # 96 bits, the size AES-GCM is specified for
-_FORMAT_VERSION = b"\x01"  # first byte of every sealed value, so the format can change later
-_AAD_PREFIX = b"kindred/seal/v1\x00"
+_UNBOUND_FORMAT = b"\x01"  # first byte: sealed for a purpose only (before binding to rows)
+_FORMAT_VERSION = b"\x02"  # first byte: bound to purpose, table, row and owner
+_UNBOUND_AAD_PREFIX = b"kindred/seal/v1\x00"
+_AAD_PREFIX = b"kindred/seal/v2\x00"
+_ROW_ID_BITS = 53
+
+Binding: TypeAlias = tuple[str, int, int | str]
+"""Where a sealed value lives: (table, row id, owner), e.g. ("support_requests", 12, guild)."""
+
+
+def new_row_id() -> int:
+    """A random positive row id for a row whose sealed values are bound to it: known before
+    the insert (so one statement writes the row and its seals), and unguessable, so ids in
+    buttons and the order of rows tell nothing about how many there are or which came first."""
+    return secrets.randbelow(2**_ROW_ID_BITS - 1) + 1
+
+
 _HASH_PREFIX = b"kindred/hash/v1\x00"
 
 
@@ -162,21 +184,32 @@ class Sealer:
         """16 hex characters identifying the key; derived one-way, so it reveals nothing."""
         return self._fingerprint
 
-    def seal(self, plaintext: str, *, purpose: str) -> str:
-        """Encrypt ``plaintext``; only :meth:`open` with the same key and purpose reverses it."""
+    def seal(self, plaintext: str, *, purpose: str, bind: Binding) -> str:
+        """Encrypt ``plaintext`` for the row ``bind`` names; only :meth:`open` with the same
+        key, purpose and binding reverses it."""
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, plaintext.encode("utf-8"), self._aad(purpose))
+        sealed = self._aead.encrypt(nonce, plaintext.encode("utf-8"), self._aad(purpose, bind))
         raw = _FORMAT_VERSION + nonce + sealed
         return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
-    def open(self, sealed: str, *, purpose: str) -> str:
-        """Decrypt a value from :meth:`seal`; :class:`SealingError` if it cannot be trusted."""
-        aad = self._aad(purpose)
+    def open(self, sealed: str, *, purpose: str, bind: Binding) -> str:
+        """Decrypt a value from :meth:`seal`; :class:`SealingError` if it cannot be trusted
+        (changed, another key, another purpose, or moved from another row)."""
+        return self._open(sealed, _FORMAT_VERSION, self._aad(purpose, bind))
+
+    def open_unbound(self, sealed: str, *, purpose: str) -> str:
+        """Decrypt a value sealed before values were bound to rows (format 1). Only the
+        re-seal migration calls this; everything else refuses format 1, so an old value
+        copied into another row cannot be slipped past the binding."""
+        aad = _UNBOUND_AAD_PREFIX + self._purpose_bytes(purpose)
+        return self._open(sealed, _UNBOUND_FORMAT, aad)
+
+    def _open(self, sealed: str, version: bytes, aad: bytes) -> str:
         try:
             raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
         except (binascii.Error, ValueError):
             raise SealingError("the sealed value is not valid base64") from None
-        if len(raw) < 1 + _NONCE_BYTES + 16 or raw[:1] != _FORMAT_VERSION:
+        if len(raw) < 1 + _NONCE_BYTES + 16 or raw[:1] != version:
             raise SealingError("the sealed value is truncated or in an unknown format")
         nonce, body = raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :]
         try:
@@ -184,7 +217,7 @@ class Sealer:
         except InvalidTag:
             raise SealingError(
                 "the sealed value cannot be opened: it was changed, sealed with another key, "
-                "or sealed for another purpose"
+                "for another purpose or for another row"
             ) from None
         try:
             return plain.decode("utf-8")
@@ -209,8 +242,19 @@ class Sealer:
             raise ValueError("a purpose is required")
         return purpose.encode("utf-8")
 
-    def _aad(self, purpose: str) -> bytes:
-        return _AAD_PREFIX + self._purpose_bytes(purpose)
+    def _aad(self, purpose: str, bind: Binding) -> bytes:
+        table, row, owner = bind
+        if not table or isinstance(row, bool) or isinstance(owner, bool):
+            raise ValueError("a binding needs a table, a row id and an owner")
+        tag = b"i" if isinstance(owner, int) else b"s"
+        return (
+            _AAD_PREFIX
+            + _frame(self._purpose_bytes(purpose))
+            + _frame(table.encode("utf-8"))
+            + _frame(str(int(row)).encode("ascii"))
+            + tag
+            + _frame(str(owner).encode("utf-8"))
+        )
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 A member's check-in subscription is an engine schedule (kind ``checkin``, no
 server) plus a ``checkin_members`` row; every check-in sent is a
 ``checkin_deliveries`` row whose id the DM's buttons carry. Notes arrive here
-already sealed.
+already sealed. History names the member by a keyed hash (``member``, see
+``checkins_schema.member_hash``) and keeps dates, not times.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .queries import RowQueries
@@ -17,8 +18,8 @@ from .schedule_rows import dt_or_none, ts
 
 _MEMBER_COLUMNS = "member_id, home_guild_id, unreachable_at, notice_due, created_at, updated_at"
 _DELIVERY_COLUMNS = (
-    "id, member_id, source, local_date, sent_at, message_id, mood, skipped, answered_at, "
-    "note_sealed, noted_at"
+    "id, member_hash, source, local_date, sent_on, message_id, mood, skipped, answered_on, "
+    "note_sealed, noted_on"
 )
 
 
@@ -39,21 +40,34 @@ class CheckinDelivery:
     """One check-in sent (or being sent) and what the member answered."""
 
     id: int
-    member_id: int
+    member: str  # keyed hash of the member
     source: str  # 'scheduled' or 'now'
-    local_date: date | None
-    sent_at: datetime
+    local_date: date | None  # the member's date a scheduled check-in was for
+    sent_on: date  # UTC dates: times would line answers up with other traces
     message_id: int | None
     mood: int | None
     skipped: bool
-    answered_at: datetime | None
+    answered_on: date | None
     note_sealed: str | None
-    noted_at: datetime | None
+    noted_on: date | None
+
+    @property
+    def day(self) -> date:
+        """The check-in's date: the member's own for a scheduled one, else when it was sent."""
+        return self.local_date or self.sent_on
 
     @property
     def open(self) -> bool:
         """Still waiting for a mood or a skip."""
         return self.mood is None and not self.skipped
+
+
+def _date_or_none(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()
 
 
 def _member(row: Any) -> CheckinMember:
@@ -70,16 +84,16 @@ def _member(row: Any) -> CheckinMember:
 def _delivery(row: Any) -> CheckinDelivery:
     return CheckinDelivery(
         id=int(row[0]),
-        member_id=int(row[1]),
+        member=str(row[1]),
         source=str(row[2]),
         local_date=None if row[3] is None else date.fromisoformat(row[3]),
-        sent_at=datetime.fromisoformat(row[4]),
+        sent_on=date.fromisoformat(row[4]),
         message_id=row[5],
         mood=row[6],
         skipped=bool(row[7]),
-        answered_at=dt_or_none(row[8]),
+        answered_on=_date_or_none(row[8]),
         note_sealed=row[9],
-        noted_at=dt_or_none(row[10]),
+        noted_on=_date_or_none(row[10]),
     )
 
 
@@ -172,24 +186,24 @@ class CheckinStore(RowQueries):
     # -- deliveries ------------------------------------------------------------
 
     async def start_checkin_delivery(
-        self, member_id: int, source: str, local_date: date | None, now: datetime
+        self, member: str, source: str, local_date: date | None, now: datetime
     ) -> int:
         """The id the DM's buttons will carry; a scheduled date retried after a crash reuses
         its unsent row."""
         if source == "scheduled" and local_date is not None:
             row = await self._one(
-                "UPDATE checkin_deliveries SET sent_at = ? WHERE id = (SELECT id FROM "
-                "checkin_deliveries WHERE member_id = ? AND source = 'scheduled' "
+                "UPDATE checkin_deliveries SET sent_on = ? WHERE id = (SELECT id FROM "
+                "checkin_deliveries WHERE member_hash = ? AND source = 'scheduled' "
                 "AND local_date = ? AND message_id IS NULL ORDER BY id DESC LIMIT 1) "
                 "RETURNING id",
-                (ts(now), member_id, local_date.isoformat()),
+                (_day(now), member, local_date.isoformat()),
             )
             if row is not None:
                 return int(row[0])
         row = await self._one(
-            "INSERT INTO checkin_deliveries (member_id, source, local_date, sent_at) "
+            "INSERT INTO checkin_deliveries (member_hash, source, local_date, sent_on) "
             "VALUES (?, ?, ?, ?) RETURNING id",
-            (member_id, source, None if local_date is None else local_date.isoformat(), ts(now)),
+            (member, source, None if local_date is None else local_date.isoformat(), _day(now)),
         )
         assert row is not None
         return int(row[0])
@@ -199,12 +213,12 @@ class CheckinStore(RowQueries):
             "UPDATE checkin_deliveries SET message_id = ? WHERE id = ?", (message_id, delivery_id)
         )
 
-    async def unsent_checkin(self, member_id: int, local_date: date) -> CheckinDelivery | None:
+    async def unsent_checkin(self, member: str, local_date: date) -> CheckinDelivery | None:
         row = await self._one(
-            f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries WHERE member_id = ? "
+            f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries WHERE member_hash = ? "
             "AND source = 'scheduled' AND local_date = ? AND message_id IS NULL "
             "ORDER BY id DESC LIMIT 1",
-            (member_id, local_date.isoformat()),
+            (member, local_date.isoformat()),
         )
         return None if row is None else _delivery(row)
 
@@ -220,17 +234,15 @@ class CheckinStore(RowQueries):
         )
         return None if row is None else _delivery(row)
 
-    async def answer_checkin(
-        self, delivery_id: int, member_id: int, mood: int, now: datetime
-    ) -> bool:
+    async def answer_checkin(self, delivery_id: int, member: str, mood: int, now: datetime) -> bool:
         """Record the mood once; False if the check-in is not this member's or not open."""
         return await self._answer(
-            "mood = ?", (mood,), delivery_id, member_id, now, "mood IS NULL AND skipped = 0"
+            "mood = ?", (mood,), delivery_id, member, now, "mood IS NULL AND skipped = 0"
         )
 
-    async def skip_checkin(self, delivery_id: int, member_id: int, now: datetime) -> bool:
+    async def skip_checkin(self, delivery_id: int, member: str, now: datetime) -> bool:
         return await self._answer(
-            "skipped = 1", (), delivery_id, member_id, now, "mood IS NULL AND skipped = 0"
+            "skipped = 1", (), delivery_id, member, now, "mood IS NULL AND skipped = 0"
         )
 
     async def _answer(
@@ -238,59 +250,59 @@ class CheckinStore(RowQueries):
         assignment: str,
         args: tuple[Any, ...],
         delivery_id: int,
-        member_id: int,
+        member: str,
         now: datetime,
         condition: str,
     ) -> bool:
         return (
             await self._one(
-                f"UPDATE checkin_deliveries SET {assignment}, answered_at = ? "
-                f"WHERE id = ? AND member_id = ? AND {condition} RETURNING id",
-                (*args, ts(now), delivery_id, member_id),
+                f"UPDATE checkin_deliveries SET {assignment}, answered_on = ? "
+                f"WHERE id = ? AND member_hash = ? AND {condition} RETURNING id",
+                (*args, _day(now), delivery_id, member),
             )
             is not None
         )
 
     async def save_checkin_note(
-        self, delivery_id: int, member_id: int, sealed_note: str, now: datetime
+        self, delivery_id: int, member: str, sealed_note: str, now: datetime
     ) -> bool:
         return (
             await self._one(
-                "UPDATE checkin_deliveries SET note_sealed = ?, noted_at = ? "
-                "WHERE id = ? AND member_id = ? RETURNING id",
-                (sealed_note, ts(now), delivery_id, member_id),
+                "UPDATE checkin_deliveries SET note_sealed = ?, noted_on = ? "
+                "WHERE id = ? AND member_hash = ? RETURNING id",
+                (sealed_note, _day(now), delivery_id, member),
             )
             is not None
         )
 
-    async def previous_checkin_mood(self, member_id: int, before_id: int) -> int | None:
+    async def previous_checkin_mood(self, member: str, before_id: int) -> int | None:
         """The member's answer before check-in ``before_id`` (skips do not count)."""
         row = await self._one(
-            "SELECT mood FROM checkin_deliveries WHERE member_id = ? AND id < ? "
+            "SELECT mood FROM checkin_deliveries WHERE member_hash = ? AND id < ? "
             "AND mood IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (member_id, before_id),
+            (member, before_id),
         )
         return None if row is None else int(row[0])
 
     async def checkin_deliveries_for(
-        self, member_id: int, *, limit: int | None = None
+        self, member: str, *, limit: int | None = None
     ) -> list[CheckinDelivery]:
         """The member's sent check-ins, oldest first (the most recent ``limit``)."""
         sql = (
             f"SELECT {_DELIVERY_COLUMNS} FROM checkin_deliveries "
-            "WHERE member_id = ? AND message_id IS NOT NULL ORDER BY id DESC"
+            "WHERE member_hash = ? AND message_id IS NOT NULL ORDER BY id DESC"
         )
-        args: list[Any] = [member_id]
+        args: list[Any] = [member]
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
         rows = await self._all(sql, args)
         return [_delivery(r) for r in reversed(list(rows))]
 
-    async def forget_checkins(self, member_id: int) -> int:
+    async def forget_checkins(self, member_id: int, member: str) -> int:
         """Every check-in row of the member: answers, notes and subscription state."""
         async with self.db.execute(
-            "DELETE FROM checkin_deliveries WHERE member_id = ?", (member_id,)
+            "DELETE FROM checkin_deliveries WHERE member_hash = ?", (member,)
         ) as cur:
             count = cur.rowcount
         return count + await self.delete_checkin_member(member_id)
@@ -298,6 +310,6 @@ class CheckinStore(RowQueries):
     async def delete_checkins_before(self, cutoff: datetime) -> int:
         """Retention: answers and notes are kept 365 days (DESIGN.md)."""
         async with self.db.execute(
-            "DELETE FROM checkin_deliveries WHERE sent_at < ?", (ts(cutoff),)
+            "DELETE FROM checkin_deliveries WHERE sent_on < ?", (_day(cutoff),)
         ) as cur:
             return cur.rowcount

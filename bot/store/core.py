@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosqlite
 
+from .keyed import KeyedMigration, KeysNeeded, MigrationKeys
 from .migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,18 @@ class CoreStore:
 
     @classmethod
     async def open(
-        cls, path: Path | str, *, migrate_to: int | None = None, migrate: bool = True
+        cls,
+        path: Path | str,
+        *,
+        migrate_to: int | None = None,
+        migrate: bool = True,
+        keys: MigrationKeys | None = None,
     ) -> Any:
         """Open (creating if needed) the database at ``path`` and migrate it.
 
         With ``migrate=False`` the file must exist and is left at its version
-        (``check --db`` and ``backup`` inspect, they do not upgrade).
+        (``check --db`` and ``backup`` inspect, they do not upgrade). ``keys`` is the sealer
+        for migrations that re-seal stored values (see :meth:`migrate`).
         """
         path = Path(path)
         if not migrate and not path.exists():
@@ -67,7 +74,7 @@ class CoreStore:
             await db.execute("PRAGMA secure_delete=ON")
             store = cls(db, path)
             if migrate:
-                await store.migrate(migrate_to)
+                await store.migrate(migrate_to, keys=keys)
         except BaseException:
             await db.close()
             raise
@@ -83,8 +90,13 @@ class CoreStore:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def migrate(self, target: int | None = None) -> int:
-        """Apply migrations up to ``target`` (default: the latest); return the version."""
+    async def migrate(self, target: int | None = None, *, keys: MigrationKeys | None = None) -> int:
+        """Apply migrations up to ``target`` (default: the latest); return the version.
+
+        A :class:`KeyedMigration` runs with ``keys`` (the sealer); without them it refuses
+        when there is anything to re-seal, rather than lose it. The bot checks the key's
+        fingerprint before it migrates, so a changed key is refused (or accepted) first.
+        """
         latest = len(MIGRATIONS)
         target = latest if target is None else target
         current = await self.schema_version()
@@ -96,11 +108,32 @@ class CoreStore:
         for version in range(current + 1, target + 1):
             script = MIGRATIONS[version - 1]
             log.info("applying database migration %d", version)
+            if isinstance(script, KeyedMigration):
+                await self._run_keyed(script, version, keys)
+                continue
             # executescript commits; run the migration and the version bump as one unit.
             await self.db.executescript(
                 f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
             )
         return max(current, target)
+
+    async def _run_keyed(
+        self, migration: KeyedMigration, version: int, keys: MigrationKeys | None
+    ) -> None:
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            await migration.run(self.db, keys, version)
+            await self.db.execute(f"PRAGMA user_version = {version}")
+        except KeysNeeded as exc:
+            await self.db.execute("ROLLBACK")
+            raise StoreError(
+                f"database migration {version} ({migration.name}) re-seals stored values and "
+                f"needs the sealing key: {exc}. Start Kindred (`python -m bot run`) to migrate"
+            ) from None
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        await self.db.execute("COMMIT")
 
     @staticmethod
     def latest_version() -> int:

@@ -1,12 +1,14 @@
 """The schema, as numbered migrations recorded in ``PRAGMA user_version``.
 
 Migration N is ``MIGRATIONS[N - 1]``. A migration is never edited once it has
-landed: a schema change appends the next one.
+landed: a schema change appends the next one. Most are SQL scripts; a
+:class:`KeyedMigration` is Python that re-seals stored values, run with the sealing key.
 """
 
 from __future__ import annotations
 
 from . import checkins_schema, listening_schema, prompts_schema, support_schema
+from .keyed import KeyedMigration
 
 _FOUNDATION: list[str] = [
     # 1: core — key/value metadata (key fingerprint, command-set hash) and the
@@ -79,7 +81,7 @@ _FOUNDATION: list[str] = [
 
 # The one numbered sequence. A feature keeps its scripts in its own module; each
 # new script is appended there AND here, at the end, with the next number.
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[str | KeyedMigration] = [
     _FOUNDATION[0],  # 1: meta, guilds
     _FOUNDATION[1],  # 2: schedules, delivery ledger
     prompts_schema.MIGRATIONS[0],  # 3: daily prompts
@@ -91,6 +93,10 @@ MIGRATIONS: list[str] = [
     support_schema.MIGRATIONS[3],  # 9: support times to the hour
     checkins_schema.MIGRATIONS[1],  # 10: no home server in check-in schedule payloads
     _FOUNDATION[2],  # 11: delivery steps (started, message out) in the ledger
+    support_schema.MIGRATIONS[4],  # 12: sealed values bound to their row; per-request lookups
+    checkins_schema.MIGRATIONS[2],  # 13: check-in history by keyed member and date
 ]
+
+__all__ = ["FEATURE_MODULES", "MIGRATIONS", "KeyedMigration"]
 
 FEATURE_MODULES = (prompts_schema, support_schema, checkins_schema, listening_schema)

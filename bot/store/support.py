@@ -1,10 +1,13 @@
 """SQL for the support feature (mixed into ``Store``).
 
-Requesters appear here only sealed or as keyed hashes; see ``support_schema.py``.
+Requesters appear here only sealed or as keyed hashes; see ``support_schema.py``. A member's
+requests are found by their per-request lookup tokens: the caller passes ``token_of(row id)``
+(a keyed hash only it can compute) and the rows whose token matches are theirs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,15 +55,15 @@ class SupportRequest:
     style: str
     pseudonym: str
     handle: str
-    requester_sealed: str
+    requester_sealed: str | None
     dm_sealed: str | None
-    requester_key: str
-    member_key: str
+    lookup: str | None
     status: str
     created_at: datetime
     last_activity_at: datetime
     closed_at: datetime | None
     closed_reason: str | None
+    withdraw_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -70,7 +73,7 @@ class SupportRequest:
 @dataclass(frozen=True)
 class PendingRelay:
     id: int
-    requester_key: str
+    lookup: str
     sealed_text: str
     created_at: datetime
 
@@ -78,7 +81,7 @@ class PendingRelay:
 def _pending(row: aiosqlite.Row) -> PendingRelay:
     created = _dt(row["created_at"])
     assert created is not None  # NOT NULL column
-    return PendingRelay(row["id"], row["requester_key"], row["sealed_text"], created)
+    return PendingRelay(row["id"], row["lookup"], row["sealed_text"], created)
 
 
 def _request(row: aiosqlite.Row) -> SupportRequest:
@@ -96,13 +99,13 @@ def _request(row: aiosqlite.Row) -> SupportRequest:
         handle=row["handle"],
         requester_sealed=row["requester_sealed"],
         dm_sealed=row["dm_sealed"],
-        requester_key=row["requester_key"],
-        member_key=row["member_key"],
+        lookup=row["lookup"],
         status=row["status"],
         created_at=created,
         last_activity_at=activity,
         closed_at=_dt(row["closed_at"]),
         closed_reason=row["closed_reason"],
+        withdraw_at=_dt(row["withdraw_at"]),
     )
 
 
@@ -169,6 +172,7 @@ class SupportStore(RowQueries):
     async def add_support_request(
         self,
         *,
+        request_id: int,
         guild_id: int,
         channel_id: int,
         style: str,
@@ -176,19 +180,20 @@ class SupportStore(RowQueries):
         handle: str,
         requester_sealed: str,
         dm_sealed: str | None,
-        requester_key: str,
-        member_key: str,
+        lookup: str,
         now: datetime,
     ) -> int:
+        """Insert a request under ``request_id`` (random, chosen by the caller so that its
+        seals and lookup are bound to it in this one statement)."""
         row = await self._one(
             """
-            INSERT INTO support_requests (guild_id, channel_id, style, pseudonym, handle,
-                requester_sealed, dm_sealed, requester_key, member_key, created_at,
-                last_activity_at)
+            INSERT INTO support_requests (id, guild_id, channel_id, style, pseudonym, handle,
+                requester_sealed, dm_sealed, lookup, created_at, last_activity_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING id
             """,
             (
+                request_id,
                 guild_id,
                 channel_id,
                 style,
@@ -196,8 +201,7 @@ class SupportStore(RowQueries):
                 handle,
                 requester_sealed,
                 dm_sealed,
-                requester_key,
-                member_key,
+                lookup,
                 # Hours, not seconds: an exact time would line a request up with other traces
                 # of its member (a check-in answer, a message in another channel).
                 _iso(_hour_floor(now)),
@@ -240,7 +244,8 @@ class SupportStore(RowQueries):
         else:
             where, args = "(handle = ? OR handle LIKE ?)", [handle, f"% {handle}"]
         rows = await self._all(
-            f"SELECT * FROM support_requests WHERE guild_id = ? AND {where} ORDER BY id",
+            f"SELECT * FROM support_requests WHERE guild_id = ? AND {where} "
+            "AND status != 'withdrawing' ORDER BY created_at, message_id, id",
             (guild_id, *args),
         )
         return [_request(r) for r in rows]
@@ -249,35 +254,61 @@ class SupportStore(RowQueries):
         self, guild_id: int, message_id: int
     ) -> SupportRequest | None:
         row = await self._one(
-            "SELECT * FROM support_requests WHERE guild_id = ? AND message_id = ?",
+            "SELECT * FROM support_requests WHERE guild_id = ? AND message_id = ? "
+            "AND status != 'withdrawing'",
             (guild_id, message_id),
         )
         return _request(row) if row else None
 
-    async def open_support_requests_of(self, requester_key: str) -> list[SupportRequest]:
-        rows = await self._all(
-            "SELECT * FROM support_requests WHERE requester_key = ? AND status = 'open' "
-            "ORDER BY id",
-            (requester_key,),
-        )
-        return [_request(r) for r in rows]
-
-    async def open_support_requests_by_member(
-        self, guild_id: int, member_key: str
+    async def support_requests_matching(
+        self,
+        token_of: Callable[[int], str],
+        *,
+        open_only: bool = False,
+        guild_id: int | None = None,
     ) -> list[SupportRequest]:
+        """The requests whose lookup token is ``token_of(their id)``: one member's, oldest
+        first. Each row has its own token, so this reads every candidate row (open ones for
+        a DM, all for my-data and forget-me; retention keeps them few)."""
+        where = ["lookup IS NOT NULL"]
+        args: list[Any] = []
+        if open_only:
+            where.append("status = 'open'")
+        if guild_id is not None:
+            where.append("guild_id = ?")
+            args.append(guild_id)
         rows = await self._all(
-            "SELECT * FROM support_requests WHERE guild_id = ? AND member_key = ? "
-            "AND status = 'open' ORDER BY id",
-            (guild_id, member_key),
+            # Ids are random; within an hour, the post's id (public in Discord) gives the order.
+            f"SELECT * FROM support_requests WHERE {' AND '.join(where)} "
+            "ORDER BY created_at, message_id, id",
+            args,
+        )
+        return [_request(r) for r in rows if r["lookup"] == token_of(int(r["id"]))]
+
+    async def withdraw_support_request(self, request_id: int, due: datetime) -> bool:
+        """forget-me: drop who asked (seals and lookup) at once, and leave only what Kindred
+        needs to clean its own posts at ``due`` (see ``support_withdrawals_due``)."""
+        row = await self._one(
+            "UPDATE support_requests SET requester_sealed = NULL, dm_sealed = NULL, "
+            "lookup = NULL, status = 'withdrawing', withdraw_at = ? "
+            "WHERE id = ? AND status != 'withdrawing' RETURNING id",
+            (_iso(due), request_id),
+        )
+        return row is not None
+
+    async def support_withdrawals_due(self, now: datetime) -> list[SupportRequest]:
+        rows = await self._all(
+            "SELECT * FROM support_requests WHERE status = 'withdrawing' AND withdraw_at <= ? "
+            "ORDER BY withdraw_at",
+            (_iso(now),),
         )
         return [_request(r) for r in rows]
 
-    async def support_requests_of(self, requester_key: str) -> list[SupportRequest]:
-        rows = await self._all(
-            "SELECT * FROM support_requests WHERE requester_key = ? ORDER BY id",
-            (requester_key,),
+    async def next_support_withdrawal(self) -> datetime | None:
+        row = await self._one(
+            "SELECT MIN(withdraw_at) FROM support_requests WHERE status = 'withdrawing'"
         )
-        return [_request(r) for r in rows]
+        return _dt(row[0]) if row else None
 
     # -- rate-limit markers (no content; kept 24 hours) -------------------------
 
@@ -392,6 +423,21 @@ class SupportStore(RowQueries):
         )
         return row is not None
 
+    async def delete_support_blocks_before(self, before: datetime) -> int:
+        """Retention: a block lasts a year (a moderator can block again to renew it)."""
+        async with self.db.execute(
+            "DELETE FROM support_blocks WHERE created_at < ?", (_iso(before),)
+        ) as cur:
+            return cur.rowcount
+
+    async def support_guilds_with_blocks_or_marks(self) -> list[int]:
+        """Every server that has blocks or rate-limit markers, including servers Kindred has
+        left (their rows stay until deleted), so my-data can look for a member in each."""
+        rows = await self._all(
+            "SELECT guild_id FROM support_blocks UNION SELECT guild_id FROM support_rate_marks"
+        )
+        return sorted(int(r[0]) for r in rows)
+
     async def is_support_blocked(self, guild_id: int, member_key: str) -> bool:
         return (
             await self._one(
@@ -403,11 +449,13 @@ class SupportStore(RowQueries):
 
     # -- relays waiting for "which request?" ----------------------------------
 
-    async def add_support_pending(self, requester_key: str, sealed_text: str, now: datetime) -> int:
+    async def add_support_pending(
+        self, pending_id: int, lookup: str, sealed_text: str, now: datetime
+    ) -> int:
         row = await self._one(
-            "INSERT INTO support_pending (requester_key, sealed_text, created_at) "
-            "VALUES (?, ?, ?) RETURNING id",
-            (requester_key, sealed_text, _iso(now)),
+            "INSERT INTO support_pending (id, lookup, sealed_text, created_at) "
+            "VALUES (?, ?, ?, ?) RETURNING id",
+            (pending_id, lookup, sealed_text, _iso(_hour_floor(now))),
         )
         assert row is not None
         return int(row[0])
@@ -416,30 +464,33 @@ class SupportStore(RowQueries):
         """Remove and return a waiting relay (once: a second click finds nothing)."""
         row = await self._one(
             "DELETE FROM support_pending WHERE id = ? "
-            "RETURNING id, requester_key, sealed_text, created_at",
-            (pending_id,),
-        )
-        if row is None:
-            return None
-        created = _dt(row["created_at"])
-        assert created is not None
-        return PendingRelay(row["id"], row["requester_key"], row["sealed_text"], created)
-
-    async def support_pending(self, pending_id: int) -> PendingRelay | None:
-        row = await self._one(
-            "SELECT id, requester_key, sealed_text, created_at FROM support_pending WHERE id = ?",
+            "RETURNING id, lookup, sealed_text, created_at",
             (pending_id,),
         )
         return None if row is None else _pending(row)
 
-    async def support_pending_of(self, requester_key: str) -> list[PendingRelay]:
-        """A requester's DMs waiting for them to pick a request (for my-data)."""
-        rows = await self._all(
-            "SELECT id, requester_key, sealed_text, created_at FROM support_pending "
-            "WHERE requester_key = ? ORDER BY id",
-            (requester_key,),
+    async def support_pending(self, pending_id: int) -> PendingRelay | None:
+        row = await self._one(
+            "SELECT id, lookup, sealed_text, created_at FROM support_pending WHERE id = ?",
+            (pending_id,),
         )
-        return [_pending(row) for row in rows]
+        return None if row is None else _pending(row)
+
+    async def support_pending_matching(self, token_of: Callable[[int], str]) -> list[PendingRelay]:
+        """A requester's DMs waiting for them to pick a request (for my-data, forget-me)."""
+        rows = await self._all(
+            "SELECT id, lookup, sealed_text, created_at FROM support_pending ORDER BY created_at"
+        )
+        return [_pending(r) for r in rows if r["lookup"] == token_of(int(r["id"]))]
+
+    async def delete_support_pending(self, pending_ids: list[int]) -> int:
+        total = 0
+        for part in chunks(pending_ids):
+            async with self.db.execute(
+                f"DELETE FROM support_pending WHERE id IN ({', '.join('?' for _ in part)})", part
+            ) as cur:
+                total += cur.rowcount
+        return total
 
     async def delete_support_pending_before(self, before: datetime) -> int:
         async with self.db.execute(
@@ -448,16 +499,6 @@ class SupportStore(RowQueries):
             return cur.rowcount
 
     # -- privacy --------------------------------------------------------------
-
-    async def forget_support_requester(self, requester_key: str) -> int:
-        total = 0
-        for sql in (
-            "DELETE FROM support_requests WHERE requester_key = ?",
-            "DELETE FROM support_pending WHERE requester_key = ?",
-        ):
-            async with self.db.execute(sql, (requester_key,)) as cur:
-                total += cur.rowcount
-        return total
 
     async def forget_support_guild(self, guild_id: int) -> int:
         total = 0

@@ -1,7 +1,8 @@
 """The support service's foundations: keys, reaching people, membership, closing, sweeping.
 
-Who asked is only ever held sealed (``requester_sealed``, ``dm_sealed``) or as keyed hashes; it
-is opened here only to send the requester a DM, and never logged.
+Who asked is only ever held sealed (``requester_sealed``, ``dm_sealed``, bound to the request's
+row) or as the request's own lookup token; it is opened here only to send the requester a DM or
+to block them, and never logged.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.core.discord_codes import THREAD_EXISTS
 from bot.core.errors import UserFacingError
 from bot.core.sealing import SealingError
 from bot.store.support import SupportConfig, SupportRequest
+from bot.store.support_schema import SEAL_DM, SEAL_USER, request_binding, request_lookup
 from bot.support.crisis import CrisisAlerter
 from bot.support.names import IDLE_DAYS
 from bot.support.sending import Outcome, send_to
@@ -28,8 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-SEAL_DM = "support-requester-dm"
 PENDING_TTL = timedelta(days=1)
+BLOCK_LASTS = timedelta(days=365)  # a moderator can block again to renew
 RATE_WINDOW = timedelta(hours=24)
 # Relays a request passes on per direction (and per responder) in RELAY_WINDOW: plenty for a
 # conversation, a stop for a flood. Kept in memory only.
@@ -67,8 +69,31 @@ class SupportBase:
 
     # -- keys -----------------------------------------------------------------
 
-    def requester_key(self, user_id: int) -> str:
-        return self.bot.sealer.keyed_hash("support-requester", user_id)
+    def lookup_of(self, request_id: int, user_id: int) -> str:
+        """The lookup token request ``request_id`` carries when ``user_id`` asked."""
+        return request_lookup(self.bot.sealer, request_id, user_id)
+
+    def is_requester(self, request: SupportRequest, user_id: int) -> bool:
+        return request.lookup is not None and request.lookup == self.lookup_of(request.id, user_id)
+
+    async def requests_of(self, user_id: int, *, open_only: bool = False) -> list[SupportRequest]:
+        """A member's requests, found by each request's own lookup token."""
+        return await self.bot.store.support_requests_matching(
+            lambda request_id: self.lookup_of(request_id, user_id), open_only=open_only
+        )
+
+    def requester_id(self, request: SupportRequest) -> int | None:
+        """Who asked, opened from the request's seal (for a block, never shown or logged)."""
+        try:
+            return int(
+                self.bot.sealer.open(
+                    request.requester_sealed or "",
+                    purpose=SEAL_USER,
+                    bind=request_binding(request.id, request.guild_id),
+                )
+            )
+        except (SealingError, ValueError):
+            return None
 
     def member_key(self, guild_id: int, user_id: int) -> str:
         return self.bot.sealer.keyed_hash("support-member", guild_id, user_id)
@@ -152,7 +177,13 @@ class SupportBase:
         requester can no longer be reached, which is what a new key is documented to lose.
         """
         try:
-            dm_id = int(self.bot.sealer.open(request.dm_sealed or "", purpose=SEAL_DM))
+            dm_id = int(
+                self.bot.sealer.open(
+                    request.dm_sealed or "",
+                    purpose=SEAL_DM,
+                    bind=request_binding(request.id, request.guild_id),
+                )
+            )
         except (SealingError, ValueError):
             log.warning("request %s was sealed with an earlier key: its requester is unreachable",
                         request.id)  # fmt: skip
@@ -237,15 +268,6 @@ class SupportBase:
         log.info("support request %s closed (%s)", request.id, reason)
         return True
 
-    async def withdraw_all(self, requester_key: str) -> int:
-        """Before forget-me deletes them: close every open request, so its thread is locked,
-        its Reply button retired and responders told it was withdrawn."""
-        withdrawn = 0
-        for request in await self.bot.store.open_support_requests_of(requester_key):
-            if await self.close(request, reason="withdrawn", note=WITHDRAWN_NOTE):
-                withdrawn += 1
-        return withdrawn
-
     async def note_gone_request(self, message: discord.Message) -> None:
         """A message in a support thread whose request no longer exists: say so, once."""
         thread = message.channel
@@ -280,6 +302,7 @@ class SupportBase:
         deleted = await store.delete_support_closed_before(now - retention)
         expired = await store.delete_support_pending_before(now - PENDING_TTL)
         await store.delete_support_rate_marks_before(now - RATE_WINDOW)
+        await store.delete_support_blocks_before(now - BLOCK_LASTS)
         if closed or deleted or expired:
             log.info("support sweep: %d closed, %d deleted, %d expired", closed, deleted, expired)
         return {"closed": closed, "deleted": deleted, "expired": expired}

@@ -101,6 +101,12 @@ def plain_links(text: str) -> tuple[str, bool]:
     return shown, shown != text or "http" in text
 
 
+def relay_header(pseudonym: str) -> str:
+    """How a requester's answer relayed into their thread begins; forget-me finds Kindred's
+    copies of their answers by it."""
+    return f"**{pseudonym}** (who asked):\n"
+
+
 def quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 

@@ -1,9 +1,9 @@
 """The support feature's work: posting requests and relaying both ways.
 
-Who asked is only ever held sealed (``requester_sealed``, ``dm_sealed``) or as keyed hashes
-(``requester_key`` across servers, ``member_key`` per server); it is opened here only to send
-the requester a DM, and never logged. Request and relay text is never stored or logged.
-Closing and sweeping are in ``support_base.py``.
+Who asked is only ever held sealed (``requester_sealed``, ``dm_sealed``, bound to the row) or
+as the request's own lookup token (a keyed hash of the row and the member, different for each
+request); it is opened here only to send the requester a DM, and never logged. Request and
+relay text is never stored or logged. Closing and sweeping are in ``lifecycle.py``.
 """
 
 from __future__ import annotations
@@ -15,15 +15,24 @@ from typing import Any
 import discord
 
 from bot.core.errors import UserFacingError
-from bot.core.sealing import SealingError
+from bot.core.sealing import SealingError, new_row_id
 from bot.store.support import SupportConfig, SupportRequest
+from bot.store.support_schema import (
+    SEAL_DM,
+    SEAL_PENDING,
+    SEAL_USER,
+    pending_binding,
+    pending_lookup,
+    request_binding,
+)
 from bot.support.crisis import crisis_text
-from bot.support.lifecycle import RATE_WINDOW, SEAL_DM, SupportBase
+from bot.support.lifecycle import RATE_WINDOW
 from bot.support.names import (
     IDLE_DAYS,
     handle_of,
     make_pseudonym,
     relay_body,
+    relay_header,
     relay_message,
     style_label,
 )
@@ -34,12 +43,11 @@ from bot.support.sending import (
     thread_note,
 )
 from bot.support.views import pick_view, request_view, requester_controls
+from bot.support.withdrawal import Withdrawals
 
 log = logging.getLogger(__name__)
 
 COLOUR = discord.Colour.from_rgb(129, 178, 154)
-SEAL_USER = "support-requester-id"
-SEAL_PENDING = "support-pending-text"
 SLOW_DOWN = (
     "⏳ That's a lot of messages in a short time, so I'm pausing passing them on for a few "
     "minutes. Nothing after this one reaches the thread until then."
@@ -52,7 +60,7 @@ OWN_POST_WARNING = (
 PSEUDONYM_TRIES = 8
 
 
-class SupportService(SupportBase):
+class SupportService(Withdrawals):
     """Everything the /support cog and its buttons do, with the bot's core services."""
 
     # -- who may ask ------------------------------------------------------------
@@ -149,16 +157,20 @@ class SupportService(SupportBase):
         now = bot.clock()
         pseudonym = await self._fresh_pseudonym(guild_id)
         dm = await bot.create_dm(discord.Object(id=user_id))
-        request_id = await bot.store.add_support_request(
+        # A random id, so the seals are bound to the row from its first write and nothing
+        # (a button id, the order of rows) counts or orders requests.
+        request_id = new_row_id()
+        bind = request_binding(request_id, guild_id)
+        await bot.store.add_support_request(
+            request_id=request_id,
             guild_id=guild_id,
             channel_id=channel.id,
             style=style,
             pseudonym=pseudonym,
             handle=handle_of(pseudonym),
-            requester_sealed=bot.sealer.seal(str(user_id), purpose=SEAL_USER),
-            dm_sealed=bot.sealer.seal(str(dm.id), purpose=SEAL_DM),
-            requester_key=self.requester_key(user_id),
-            member_key=self.member_key(guild_id, user_id),
+            requester_sealed=bot.sealer.seal(str(user_id), purpose=SEAL_USER, bind=bind),
+            dm_sealed=bot.sealer.seal(str(dm.id), purpose=SEAL_DM, bind=bind),
+            lookup=self.lookup_of(request_id, user_id),
             now=now,
         )
         try:
@@ -268,7 +280,7 @@ class SupportService(SupportBase):
 
     async def relay_to_thread(self, request: SupportRequest, text: str, urls: list[str]) -> Outcome:
         thread = await self.thread_of(request)
-        header = f"**{request.pseudonym}** (who asked):\n"
+        header = relay_header(request.pseudonym)
         outcome = await send_to(
             thread, relay_message(header, text, urls), what="an answer into a support thread"
         )
@@ -329,7 +341,7 @@ class SupportService(SupportBase):
 
     async def on_thread_message(self, message: discord.Message) -> None:
         request = await self.bot.store.support_request_by_thread(message.channel.id)
-        if request is None:
+        if request is None or request.status == "withdrawing":
             await self.note_gone_request(message)
             return
         if not request.is_open:
@@ -340,7 +352,7 @@ class SupportService(SupportBase):
         config = await self.bot.store.support_config(request.guild_id)
         if not self.is_responder(config, message.author):
             return
-        if self.requester_key(message.author.id) == request.requester_key:
+        if self.is_requester(request, message.author.id):
             # The requester wrote in their own thread, under their own name. They are warned
             # by DM; and the thread sees exactly what any other post would get, so a missing
             # "couldn't pass that on" note never points at them.
@@ -364,8 +376,7 @@ class SupportService(SupportBase):
 
     async def on_requester_dm(self, message: discord.Message) -> None:
 
-        key = self.requester_key(message.author.id)
-        open_requests = await self.bot.store.open_support_requests_of(key)
+        open_requests = await self.requests_of(message.author.id, open_only=True)
         urls = [a.url for a in message.attachments]
         if not open_requests or (not message.content and not urls):
             return
@@ -373,8 +384,13 @@ class SupportService(SupportBase):
             await self._deliver_dm(message.channel, open_requests[0], message.content, urls)
             return
         text = relay_body(message.content, urls, limit=1800)
+        pending_id = new_row_id()
+        lookup = pending_lookup(self.bot.sealer, pending_id, message.author.id)
+        sealed = self.bot.sealer.seal(
+            text, purpose=SEAL_PENDING, bind=pending_binding(pending_id, lookup)
+        )
         pending = await self.bot.store.add_support_pending(
-            key, self.bot.sealer.seal(text, purpose=SEAL_PENDING), self.bot.clock()
+            pending_id, lookup, sealed, self.bot.clock()
         )
         await self._dm(
             message.channel,
@@ -405,7 +421,11 @@ class SupportService(SupportBase):
         if pending is None:
             return False
         try:
-            text = self.bot.sealer.open(pending.sealed_text, purpose=SEAL_PENDING)
+            text = self.bot.sealer.open(
+                pending.sealed_text,
+                purpose=SEAL_PENDING,
+                bind=pending_binding(pending.id, pending.lookup),
+            )
         except SealingError:  # sealed before a key change: the text is lost, say so
             await self._dm(dm, "I couldn't pass that message on; please send it again.")
             return False

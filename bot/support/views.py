@@ -16,6 +16,7 @@ import discord
 from bot.core.buttons import KindredButton, make_button
 from bot.core.errors import KindredModal, UserFacingError
 from bot.store.support import SupportRequest
+from bot.store.support_schema import pending_lookup
 from bot.support.names import REPLY_MAX, TEXT_MAX, TITLE_MAX
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class _RequestButton(KindredButton, template=r"$^"):
         request = await self._request(interaction)
         if request is None:
             return None
-        if service_of(interaction).requester_key(interaction.user.id) != request.requester_key:
+        if not service_of(interaction).is_requester(request, interaction.user.id):
             await interaction.response.send_message(NOT_YOURS, ephemeral=True)
             return None
         return request
@@ -240,7 +241,6 @@ class PickButton(
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         service = service_of(interaction)
         store = service.bot.store
-        key = service.requester_key(interaction.user.id)
         pending = await store.support_pending(self.pending_id)
         request = await store.support_request(self.request_id)
         if pending is None or request is None or not request.is_open:
@@ -250,7 +250,9 @@ class PickButton(
                 ephemeral=True,
             )
             return
-        if pending.requester_key != key or request.requester_key != key:
+        if pending.lookup != pending_lookup(
+            service.bot.sealer, pending.id, interaction.user.id
+        ) or not service.is_requester(request, interaction.user.id):
             await interaction.response.send_message(NOT_YOURS, ephemeral=True)
             return
         await interaction.response.edit_message(

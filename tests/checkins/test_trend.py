@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import discord
 import pytest
 
 from bot.checkins.texts import footer_for, history_embed, question_for
@@ -117,16 +118,16 @@ def test_footer_and_rotating_question() -> None:
 def _delivery(i: int, sent: datetime, mood: int | None, skipped: bool = False) -> CheckinDelivery:
     return CheckinDelivery(
         id=i,
-        member_id=1,
+        member="keyed-hash",
         source="scheduled",
         local_date=sent.date(),
-        sent_at=sent,
-        message_id=100 + i,
+        sent_on=sent.date(),
+        message_id=discord.utils.time_snowflake(sent),
         mood=mood,
         skipped=skipped,
-        answered_at=None if mood is None else sent + timedelta(minutes=5),
+        answered_on=None if mood is None else sent.date(),
         note_sealed=None,
-        noted_at=None,
+        noted_on=None,
     )
 
 

@@ -21,6 +21,7 @@ from bot.store import Store
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(1, 33))
+ROW = ("support_requests", 7, 1234)
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 
@@ -45,20 +46,22 @@ def open_umask() -> Iterator[None]:
 
 @pytest.mark.parametrize("text", ["", "123456789012345678", "Anonymous Otter · 4f2 🦦", "x" * 4000])
 def test_round_trip(sealer: Sealer, text: str) -> None:
-    sealed = sealer.seal(text, purpose="support.requester")
-    assert sealer.open(sealed, purpose="support.requester") == text
-    assert Sealer(KEY_A).open(sealed, purpose="support.requester") == text  # same key, new object
+    sealed = sealer.seal(text, purpose="support.requester", bind=ROW)
+    assert sealer.open(sealed, purpose="support.requester", bind=ROW) == text
+    assert (
+        Sealer(KEY_A).open(sealed, purpose="support.requester", bind=ROW) == text
+    )  # same key, new object
 
 
 def test_sealed_text_is_urlsafe_and_hides_the_plaintext(sealer: Sealer) -> None:
-    sealed = sealer.seal("123456789012345678", purpose="p")
+    sealed = sealer.seal("123456789012345678", purpose="p", bind=ROW)
     assert set(sealed) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     assert "123456789012345678" not in sealed
     assert b"123456789012345678" not in base64.urlsafe_b64decode(sealed + "==")
 
 
 def test_each_seal_uses_a_fresh_nonce(sealer: Sealer) -> None:
-    first, second = (sealer.seal("same", purpose="p") for _ in range(2))
+    first, second = (sealer.seal("same", purpose="p", bind=ROW) for _ in range(2))
     assert first != second
     raw_first = base64.urlsafe_b64decode(first + "==")
     raw_second = base64.urlsafe_b64decode(second + "==")
@@ -67,34 +70,78 @@ def test_each_seal_uses_a_fresh_nonce(sealer: Sealer) -> None:
 
 @pytest.mark.parametrize("position", [0, 5, 20, -1])
 def test_tampering_is_refused(sealer: Sealer, position: int) -> None:
-    raw = bytearray(base64.urlsafe_b64decode(sealer.seal("hello", purpose="p") + "=="))
+    raw = bytearray(base64.urlsafe_b64decode(sealer.seal("hello", purpose="p", bind=ROW) + "=="))
     raw[position] ^= 0x01
     tampered = base64.urlsafe_b64encode(bytes(raw)).decode().rstrip("=")
     with pytest.raises(SealingError):
-        sealer.open(tampered, purpose="p")
+        sealer.open(tampered, purpose="p", bind=ROW)
 
 
 def test_wrong_purpose_is_refused(sealer: Sealer) -> None:
-    sealed = sealer.seal("hello", purpose="support.requester")
+    sealed = sealer.seal("hello", purpose="support.requester", bind=ROW)
     with pytest.raises(SealingError, match="another purpose"):
-        sealer.open(sealed, purpose="checkin.note")
+        sealer.open(sealed, purpose="checkin.note", bind=ROW)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        ("support_requests", 8, 1234),  # another row of the same table
+        ("support_pending", 7, 1234),  # the same id in another table
+        ("support_requests", 7, 1235),  # the same row id under another owner
+        ("support_requests", 7, "1234"),  # an owner that is a string, not the int
+    ],
+)
+def test_a_value_moved_to_another_row_is_refused(
+    sealer: Sealer, elsewhere: tuple[str, int, int | str]
+) -> None:
+    sealed = sealer.seal("dm channel 42", purpose="support-dm-channel", bind=ROW)
+    with pytest.raises(SealingError, match="another row"):
+        sealer.open(sealed, purpose="support-dm-channel", bind=elsewhere)
+
+
+def test_unbound_values_open_only_through_the_migration_path(sealer: Sealer) -> None:
+    """Format 1 (bound to the purpose only) is what rows held before binding; open() refuses
+    it, so an old value copied into another row cannot dodge the binding."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from bot.core.sealing import _derive
+
+    aead = AESGCM(_derive(KEY_A, b"kindred/aes-gcm/v1"))
+    nonce = bytes(12)
+    body = aead.encrypt(nonce, b"old value", b"kindred/seal/v1\x00" + b"support-requester-id")
+    old = base64.urlsafe_b64encode(b"\x01" + nonce + body).decode().rstrip("=")
+    assert sealer.open_unbound(old, purpose="support-requester-id") == "old value"
+    with pytest.raises(SealingError, match="unknown format"):
+        sealer.open(old, purpose="support-requester-id", bind=ROW)
+    new = sealer.seal("new value", purpose="support-requester-id", bind=ROW)
+    with pytest.raises(SealingError):
+        sealer.open_unbound(new, purpose="support-requester-id")
+
+
+def test_new_row_ids_are_random_and_positive() -> None:
+    from bot.core.sealing import new_row_id
+
+    ids = {new_row_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(0 < i < 2**53 for i in ids)
 
 
 def test_wrong_key_is_refused(sealer: Sealer) -> None:
-    sealed = sealer.seal("hello", purpose="p")
+    sealed = sealer.seal("hello", purpose="p", bind=ROW)
     with pytest.raises(SealingError, match="another key"):
-        Sealer(KEY_B).open(sealed, purpose="p")
+        Sealer(KEY_B).open(sealed, purpose="p", bind=ROW)
 
 
 @pytest.mark.parametrize("garbage", ["", "not base64 !", "AAAA", "A" * 30])
 def test_malformed_values_are_refused(sealer: Sealer, garbage: str) -> None:
     with pytest.raises(SealingError):
-        sealer.open(garbage, purpose="p")
+        sealer.open(garbage, purpose="p", bind=ROW)
 
 
 def test_an_empty_purpose_is_a_programming_error(sealer: Sealer) -> None:
     with pytest.raises(ValueError):
-        sealer.seal("x", purpose="")
+        sealer.seal("x", purpose="", bind=ROW)
     with pytest.raises(ValueError):
         sealer.keyed_hash("")
 

@@ -15,6 +15,7 @@ from bot.demo.harness import ManualClock, SampleServer, running_kindred
 from bot.schedule.jobs import DueJob
 from bot.schedule.rules import Rule, local_date_for
 from bot.standin import StandIn
+from bot.store.checkins_schema import member_hash
 
 # Saturday 7 March 2026, 12:00 UTC: New York springs forward the next night (02:00 → 03:00).
 START = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
@@ -205,7 +206,9 @@ async def test_buttons_work_after_a_restart(
             server.alice, None, form["data"]["custom_id"], {"note": "slept badly"}
         )
         assert "Saved" in (await it.response())["data"]["content"]
-        (delivery,) = await bot.store.checkin_deliveries_for(server.alice.id)
+        (delivery,) = await bot.store.checkin_deliveries_for(
+            member_hash(bot.sealer, server.alice.id)
+        )
         assert delivery.mood == 2 and delivery.note_sealed is not None
 
 
@@ -234,7 +237,9 @@ async def test_forged_stale_and_foreign_ids_get_a_polite_answer(
     stored["components"][0]["components"][0]["custom_id"] = f"checkin:mood:{delivery_id}:9"
     answer = await (await s.click(server.alice, stored, f"checkin:mood:{delivery_id}:9")).response()
     assert "doesn't work" in answer["data"]["content"]
-    (delivery,) = await kindred.store.checkin_deliveries_for(server.alice.id)
+    (delivery,) = await kindred.store.checkin_deliveries_for(
+        member_hash(kindred.sealer, server.alice.id)
+    )
     assert delivery.mood is None  # nothing forged was recorded
 
 
@@ -397,5 +402,7 @@ async def test_skip_is_recorded_and_shows_as_no_answer(
     update = await (await s.click(server.alice, message, skip)).response()
     assert update["type"] == 7 and update["data"]["content"].startswith("Skipped")
     assert not any(i.startswith("checkin:mood:") for i in ids(update["data"]))
-    (delivery,) = await kindred.store.checkin_deliveries_for(server.alice.id)
+    (delivery,) = await kindred.store.checkin_deliveries_for(
+        member_hash(kindred.sealer, server.alice.id)
+    )
     assert delivery.skipped and delivery.mood is None

@@ -15,6 +15,7 @@ from helpers import ids
 from bot.app import KindredBot
 from bot.checkins.delivery import send_checkin
 from bot.demo.harness import ManualClock, SampleServer
+from bot.store.checkins_schema import member_hash
 
 DAY = date(2026, 3, 7)
 
@@ -33,7 +34,7 @@ async def test_a_server_error_keeps_the_unsent_row_and_a_refusal_drops_it(
     s.fail_next("POST", rf"/channels/{dm.id}/messages$", status=503)
     with pytest.raises(discord.HTTPException):
         await send_checkin(kindred, alice, DAY, requested=False, nonce="n1")
-    kept = await kindred.store.unsent_checkin(alice, DAY)
+    kept = await kindred.store.unsent_checkin(member_hash(kindred.sealer, alice), DAY)
     assert kept is not None  # the DM may have arrived: its buttons must find this row
 
     # The retry reuses the row, so a DM that did arrive and the new one share the same id.
@@ -46,4 +47,6 @@ async def test_a_server_error_keeps_the_unsent_row_and_a_refusal_drops_it(
     other_day = date(2026, 3, 8)
     with pytest.raises(discord.Forbidden):
         await send_checkin(kindred, alice, other_day, requested=False, nonce="n3")
-    assert await kindred.store.unsent_checkin(alice, other_day) is None  # definitely not sent
+    assert (
+        await kindred.store.unsent_checkin(member_hash(kindred.sealer, alice), other_day) is None
+    )  # definitely not sent

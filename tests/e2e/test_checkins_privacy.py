@@ -13,6 +13,7 @@ from helpers import EPHEMERAL, ids
 
 from bot.app import KindredBot
 from bot.demo.harness import ManualClock, SampleServer
+from bot.store.checkins_schema import SEAL_NOTE, member_hash, note_binding
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NOTE = "Quietly proud of finishing the quilt for my grandmother"
@@ -68,9 +69,16 @@ async def test_note_is_sealed_at_rest(
     kindred: KindredBot, server: SampleServer, clock: ManualClock, data_dir: Path
 ) -> None:
     await answer_with_note(kindred, server, clock)
-    (delivery,) = await kindred.store.checkin_deliveries_for(server.alice.id)
+    (delivery,) = await kindred.store.checkin_deliveries_for(
+        member_hash(kindred.sealer, server.alice.id)
+    )
     assert delivery.note_sealed is not None and "quilt" not in delivery.note_sealed
-    assert kindred.sealer.open(delivery.note_sealed, purpose="checkin-note") == NOTE
+    assert (
+        kindred.sealer.open(
+            delivery.note_sealed, purpose=SEAL_NOTE, bind=note_binding(delivery.id, delivery.member)
+        )
+        == NOTE
+    )
     assert b"quilt" not in (data_dir / "kindred.db").read_bytes()
 
 
@@ -102,14 +110,13 @@ async def test_forget_me_leaves_no_row_for_the_member(
     assert "deleted" in (await it.followup())["content"]
 
     db = kindred.store.db
-    for table, column in (
-        ("checkin_members", "member_id"),
-        ("checkin_deliveries", "member_id"),
-        ("schedules", "member_id"),
+    alice_hash = member_hash(kindred.sealer, server.alice.id)
+    for table, column, value in (
+        ("checkin_members", "member_id", server.alice.id),
+        ("checkin_deliveries", "member_hash", alice_hash),
+        ("schedules", "member_id", server.alice.id),
     ):
-        async with db.execute(
-            f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (server.alice.id,)
-        ) as cur:
+        async with db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (value,)) as cur:
             row = await cur.fetchone()
         assert row is not None and row[0] == 0, table
     assert await kindred.store.find_schedule("checkin", member_id=server.bob.id) is not None
@@ -135,7 +142,12 @@ async def test_forget_server_keeps_members_check_ins(
     member = await kindred.store.checkin_member(server.alice.id)
     assert member is not None and member.home_guild_id is None
     assert await kindred.store.find_schedule("checkin", member_id=server.alice.id) is not None
-    assert len(await kindred.store.checkin_deliveries_for(server.alice.id)) == 1
+    assert (
+        len(
+            await kindred.store.checkin_deliveries_for(member_hash(kindred.sealer, server.alice.id))
+        )
+        == 1
+    )
 
 
 async def test_answers_are_swept_after_365_days(
@@ -147,7 +159,10 @@ async def test_answers_are_swept_after_365_days(
     assert await cog.sweep() == 0
     clock.now += timedelta(days=2)
     assert await cog.sweep() == 1
-    assert await kindred.store.checkin_deliveries_for(server.alice.id) == []
+    assert (
+        await kindred.store.checkin_deliveries_for(member_hash(kindred.sealer, server.alice.id))
+        == []
+    )
 
 
 async def test_forget_server_leaves_no_copy_of_the_home_server_in_schedules(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +199,7 @@ async def test_forget_me_leaves_no_trace_in_the_database_files(
 ) -> None:
     # issue 16, item 11: deleted rows lingered in free pages and in the WAL
     s = server
-    async with running_kindred(standin, data_dir, key=KEY):
+    async with running_kindred(standin, data_dir, key=KEY) as bot:
         await setup_support(s)
         _, post = await open_request(s, s.alice)
         pseudonym = pseudonym_of(post)
@@ -208,5 +208,9 @@ async def test_forget_me_leaves_no_trace_in_the_database_files(
         it = await standin.slash(s.alice, s.general, "kindred forget-me")
         await it.response()
         await it.followup()
+        # Who asked is gone at once; the row itself, naming no one, waits for the clean-up of
+        # Kindred's post, and then leaves no trace either.
+        cog: Any = bot.get_cog("SupportCog")
+        assert await cog.service.run_withdrawals(bot.clock() + timedelta(hours=6)) == 1
         for name, blob in raw_files(data_dir).items():
             assert handle.encode() not in blob, f"a forgotten request's handle is still in {name}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,28 +105,56 @@ async def test_talk_after_kindred_left_the_server_says_so(
     assert member is not None and member.home_guild_id is None
 
 
-async def test_forget_me_keeps_the_rate_limit_and_withdraws_open_requests(
+async def test_forget_me_keeps_the_rate_limit_and_withdraws_requests_at_their_own_times(
     standin: StandIn, server: SampleServer, data_dir: Path
 ) -> None:
+    # issue 16, items 3 and 11: forget-me unlinks at once; it edits every request's post, at
+    # independent random times (not one instant across servers), to remove the member's text,
+    # and deletes Kindred's copies of their answers.
     s = server
     async with running_kindred(standin, data_dir, key=KEY, support_limit=2) as bot:
+        cog: Any = bot.get_cog("SupportCog")
         await setup_support(s, role=False)
-        await open_request(s, s.alice, title="One")
-        _, post = await open_request(s, s.alice, title="Two")
-        (first, second) = standin.threads_of(s.support)
+        _, first_post = await open_request(s, s.alice, title="One", text="My words, first.")
+        (first,) = standin.threads_of(s.support)
+        await standin.dm(s.alice, "An answer only I wrote.")
+        relayed = await bot_said(s, first, "An answer only I wrote.")
+        await standin.post(s.bob, first, "I'm here with you.")
+        _, post = await open_request(s, s.alice, title="Two", text="My words, second.")
+        second = next(t for t in standin.threads_of(s.support) if t is not first)
         forget = await standin.slash(s.alice, s.general, "kindred forget-me")
         await forget.response()
         await forget.followup()
-        alice_key = bot.sealer.keyed_hash("support-requester", s.alice.id)
-        assert await bot.store.support_requests_of(alice_key) == []
+        now = bot.clock()
+        assert await cog.service.requests_of(s.alice.id) == []
+        async with bot.store.db.execute(
+            "SELECT requester_sealed, dm_sealed, lookup, withdraw_at FROM support_requests"
+        ) as cur:
+            rows = [tuple(r) for r in await cur.fetchall()]
+        assert [r[:3] for r in rows] == [(None, None, None)] * 2
+        times = sorted(datetime.fromisoformat(r[3]) for r in rows)
+        assert times[0] != times[1]
+        assert all(now + timedelta(minutes=9) < t <= now + timedelta(hours=6) for t in times)
+        # Nothing is edited at the instant of forget-me.
+        untouched = standin.find_message(first_post)
+        assert untouched is not None and "My words, first." in str(untouched["embeds"])
         it = await standin.slash(s.alice, s.general, "support request")
         refusal = await it.response()
         assert refusal["type"] == 4 and "last 24 hours" in refusal["data"]["content"]
-        for thread in (first, second):
+
+        assert await cog.service.run_withdrawals(times[0]) == 1
+        assert await cog.service.run_withdrawals(times[1]) == 1
+        for thread, original in ((first, first_post), (second, post)):
             await bot_said(s, thread, "This request was withdrawn")
             assert thread.archived and thread.locked
-        current = standin.find_message(post)
-        assert current is not None and not current.get("components")  # Reply button retired
+            current = standin.find_message(original)
+            assert current is not None and not current.get("components")  # Reply retired
+            assert "withdrew this request" in current["content"]
+            assert "My words" not in str(current["embeds"])
+        assert standin.find_message(relayed) is None  # Kindred's copy of their answer is gone
+        assert any("I'm here with you." in m["content"] for m in standin.messages(first))
+        async with bot.store.db.execute("SELECT COUNT(*) FROM support_requests") as cur:
+            assert (await cur.fetchone())[0] == 0
         # The sweep prunes markers after 24 hours (their times are rounded up to the hour, so
         # at most 25); then Alice may ask again.
         cog: Any = bot.get_cog("SupportCog")
