@@ -183,7 +183,15 @@ class KindredBot(commands.Bot):
         store = self.store
 
         async def export_member(user_id: int) -> Any:
-            return [s.describe() for s in await store.schedules_for_member(user_id)]
+            # Each schedule as stored (rule, payload, state) with every delivery in its ledger.
+            ledger = await store.ledger_rows_of_member(user_id)
+            return [
+                {
+                    **s.describe(),
+                    "deliveries": [e.describe() for e in ledger if e.schedule_id == s.id],
+                }
+                for s in await store.schedules_for_member(user_id)
+            ]
 
         async def forget_member(user_id: int) -> int:
             return await store.delete_schedules_for_member(user_id)

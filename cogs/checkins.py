@@ -334,6 +334,7 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         return await self.bot.store.clear_checkin_home_guild(guild_id)
 
     async def sweep(self) -> int:
+        await self.bot.store.delete_checkin_members_without_schedule()
         deleted = await self.bot.store.delete_checkins_before(self.bot.clock() - RETENTION)
         if deleted:
             log.info("deleted %d check-in answers older than 365 days", deleted)

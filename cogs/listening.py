@@ -42,7 +42,7 @@ from bot.schedule.rules import (
     parse_time,
     parse_timezone,
 )
-from bot.store.listening import MARKER_RETENTION
+from bot.store.listening import MARKER_RETENTION, MUTE_RETENTION
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -114,13 +114,16 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
             await asyncio.sleep(PRUNE_EVERY.total_seconds())
 
     async def prune(self) -> int:
-        """Delete nudge markers older than 7 days (DESIGN.md's retention table)."""
-        pruned: int = await self.bot.store.prune_listening_markers(
-            self.bot.clock() - MARKER_RETENTION
-        )
+        """Delete nudge markers older than 7 days and mutes unused for a year (DESIGN.md's
+        retention table)."""
+        now = self.bot.clock()
+        pruned: int = await self.bot.store.prune_listening_markers(now - MARKER_RETENTION)
         if pruned:
             log.info("pruned %d listening markers", pruned)
-        return pruned
+        mutes: int = await self.bot.store.prune_listening_mutes(now - MUTE_RETENTION)
+        if mutes:
+            log.info("deleted %d listening mutes unused for %s", mutes, MUTE_RETENTION)
+        return pruned + mutes
 
     async def _forget_guild(self, guild_id: int) -> int:
         for channel_id in [c for c, (g, _) in self._watched.items() if g == guild_id]:
@@ -386,7 +389,8 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         await store.set_listening_muted(member, muted, self.bot.clock())
         text = (
             "Muted: Kindred won't send you listening nudges, in any server. "
-            "Run `/listening mute` again to turn them back on."
+            "Run `/listening mute` again to turn them back on. The mute lasts until then or "
+            "`/kindred forget-me`; if it holds back no nudge for a whole year, Kindred forgets it."
             if muted
             else "Unmuted: Kindred may send you an occasional listening nudge again."
         )

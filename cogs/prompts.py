@@ -332,7 +332,8 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
             now=now,
         )
         await interaction.response.send_message(
-            f"Thank you! Your suggestion “{cleaned}” is waiting for the moderators' review.",
+            f"Thank you! Your suggestion “{cleaned}” is waiting for the moderators' review "
+            "(if nobody reviews it within 90 days, it is deleted).",
             ephemeral=True,
         )
 

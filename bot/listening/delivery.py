@@ -68,9 +68,9 @@ class NudgeSender:
         """Give ``nudge`` (True if something was sent). ``place`` is the channel or thread the
         reply was in."""
         store = self.bot.store
-        if await store.listening_muted(nudge.replier_id):
-            return False
         now = self.bot.clock()
+        if await store.use_listening_mute(nudge.replier_id, now):
+            return False  # held back: the mute is in use, so it is kept (MUTE_RETENTION)
         if mode == "dm":
             if not await store.claim_member_nudge(
                 guild.id, nudge.replier_id, nudge.kind, now, limits.member_gap

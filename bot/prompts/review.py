@@ -78,7 +78,10 @@ async def review_card(bot: KindredBot, guild_id: int, note: str | None = None) -
         name="Suggested",
         value=f"by <@{suggestion.suggested_by}>, {relative(suggestion.created_at, bot.clock())}",
     )
-    embed.set_footer(text="Approve at the depth it fits: light, medium or deep.")
+    embed.set_footer(
+        text="Approve at the depth it fits: light, medium or deep. "
+        "A suggestion nobody reviews is deleted 90 days after it was made."
+    )
     view = discord.ui.View(timeout=None)
     for action in ACTIONS:
         view.add_item(ReviewButton(suggestion.id, action))

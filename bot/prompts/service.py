@@ -42,6 +42,7 @@ from bot.schedule.jobs import (
     Failed,
     Unfinished,
 )
+from bot.store.prompt_suggestions import SUGGESTION_RETENTION
 from bot.store.prompts import PromptPost, PromptSettings
 
 if TYPE_CHECKING:
@@ -287,7 +288,9 @@ class PromptService:
         now = self.bot.clock()
         self.tracked = {k: v for k, v in self.tracked.items() if now - v[1] <= COUNTING_WINDOW}
         await self.bot.store.prune_prompt_repliers(now - COUNTING_WINDOW)
-        await self.bot.store.prune_suggestions(now - timedelta(days=90))
+        # 90 days after review; one nobody reviewed, 90 days after it was made.
+        await self.bot.store.prune_suggestions(now - SUGGESTION_RETENTION)
+        await self.bot.store.prune_pending_suggestions(now - SUGGESTION_RETENTION)
 
     # -- failures -------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from bot.schedule.rules import (
 )
 from bot.schedule.wakeups import Wakeups
 from bot.store.schedule import (
+    PAUSED_MEMBER_RETENTION,
     Advance,
     Claim,
     Schedule,
@@ -68,6 +69,7 @@ class Engine:
         late_after: timedelta = timedelta(minutes=5),
         delivery_timeout: float = 120.0,
         ledger_retention: timedelta = timedelta(days=90),
+        paused_member_retention: timedelta = PAUSED_MEMBER_RETENTION,
     ) -> None:
         self._store = store
         self._grace = grace
@@ -77,6 +79,7 @@ class Engine:
         self._late_after = late_after
         self._delivery_timeout = delivery_timeout
         self._retention = ledger_retention
+        self._paused_retention = paused_member_retention
         self._handlers: dict[str, DueHandler] = {}
         self._lock = asyncio.Lock()
         self._wakeups = Wakeups(
@@ -452,6 +455,11 @@ class Engine:
         pruned = await self._store.prune_ledger(now - self._retention)
         if pruned:
             log.info("pruned %d delivery-ledger rows older than %s", pruned, self._retention)
+        dropped = await self._store.prune_paused_member_schedules(now - self._paused_retention)
+        if dropped:
+            log.info(
+                "deleted %d members' schedules paused for over %s", dropped, self._paused_retention
+            )
 
 
 __all__ = [

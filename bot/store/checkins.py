@@ -157,6 +157,15 @@ class CheckinStore(RowQueries):
         ) as cur:
             return cur.rowcount
 
+    async def delete_checkin_members_without_schedule(self) -> int:
+        """Subscription state whose schedule is gone (the engine deletes a check-in paused
+        for 90 days): without it, "your check-ins are paused" would outlive the schedule."""
+        async with self.db.execute(
+            "DELETE FROM checkin_members WHERE member_id NOT IN (SELECT member_id FROM "
+            "schedules WHERE kind = 'checkin' AND member_id IS NOT NULL)"
+        ) as cur:
+            return cur.rowcount
+
     async def clear_checkin_home_guild(self, guild_id: int) -> int:
         """A server's data is forgotten: members keep their check-ins, not the link to it."""
         async with self.db.execute(

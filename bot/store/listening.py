@@ -1,8 +1,9 @@
 """SQL for the listening feature (mixed into ``Store``).
 
 Only settings and markers live here: which channels a server watches and how, its rate limits,
-who muted nudges, and when a member (DM) or a channel (note) was last nudged. Never message
-text and never who shared: the detector keeps open shares in memory only.
+who muted nudges (and when the mute was last used), and when a member (DM) or a channel (note)
+was last nudged. Never message text and never who shared: the detector keeps open shares in
+memory only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from .schedule_rows import ts
 
 ChannelMode = Literal["dm", "channel"]
 MARKER_RETENTION = timedelta(days=7)
+# A mute is kept while it is used (set again, or holding back a nudge): one unused for this
+# long is deleted, since forgetting it can only mean an occasional nudge again.
+MUTE_RETENTION = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,27 @@ class NudgeMarker:
     channel_id: int | None
     kind: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class ListeningMute:
+    """A member who turned nudges off, in every server."""
+
+    member_id: int
+    muted_at: datetime
+    used_at: datetime  # last set, or last held back a nudge
+
+    @property
+    def kept_until(self) -> datetime:
+        """When the retention sweep deletes it unless it is used before then."""
+        return self.used_at + MUTE_RETENTION
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "muted_at": self.muted_at.isoformat(),
+            "last_used_at": self.used_at.isoformat(),
+            "kept_until_unless_used": self.kept_until.isoformat(),
+        }
 
 
 def _minutes(gap: timedelta | None) -> int | None:
@@ -158,15 +183,47 @@ class ListeningStore:
         ) as cur:
             return await cur.fetchone() is not None
 
+    async def listening_mute(self, member_id: int) -> ListeningMute | None:
+        async with self.db.execute(
+            "SELECT member_id, muted_at, COALESCE(used_at, muted_at) AS used "
+            "FROM listening_mutes WHERE member_id = ?",
+            (member_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return ListeningMute(
+            int(row["member_id"]),
+            datetime.fromisoformat(row["muted_at"]),
+            datetime.fromisoformat(row["used"]),
+        )
+
     async def set_listening_muted(self, member_id: int, muted: bool, now: datetime) -> None:
+        """Mute (muting again counts as using the mute) or unmute."""
         if muted:
             await self.db.execute(
-                "INSERT INTO listening_mutes (member_id, muted_at) VALUES (?, ?) "
-                "ON CONFLICT (member_id) DO NOTHING",
-                (member_id, ts(now)),
+                "INSERT INTO listening_mutes (member_id, muted_at, used_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (member_id) DO UPDATE SET used_at = excluded.used_at",
+                (member_id, ts(now), ts(now)),
             )
         else:
             await self.db.execute("DELETE FROM listening_mutes WHERE member_id = ?", (member_id,))
+
+    async def use_listening_mute(self, member_id: int, now: datetime) -> bool:
+        """True if the member muted nudges; then the mute is recorded as used now (it holds
+        back the nudge the caller was about to give)."""
+        async with self.db.execute(
+            "UPDATE listening_mutes SET used_at = ? WHERE member_id = ?", (ts(now), member_id)
+        ) as cur:
+            return cur.rowcount == 1
+
+    async def prune_listening_mutes(self, unused_since: datetime) -> int:
+        """Delete mutes last used before ``unused_since`` (a year without use)."""
+        async with self.db.execute(
+            "DELETE FROM listening_mutes WHERE COALESCE(used_at, muted_at) < ?",
+            (ts(unused_since),),
+        ) as cur:
+            return cur.rowcount
 
     # -- markers ---------------------------------------------------------------------------
 
@@ -216,8 +273,10 @@ class ListeningStore:
             "SELECT * FROM listening_markers WHERE member_id = ? ORDER BY at", (member_id,)
         ) as cur:
             markers = [_marker(r) for r in await cur.fetchall()]
+        mute = await self.listening_mute(member_id)
         return {
-            "muted": await self.listening_muted(member_id),
+            "muted": mute is not None,
+            "mute": None if mute is None else mute.describe(),
             "nudges": [
                 {"guild_id": m.guild_id, "kind": m.kind, "at": m.at.isoformat()} for m in markers
             ],

@@ -45,4 +45,10 @@ MIGRATIONS: list[str] = [
         WHERE channel_id IS NOT NULL;
     CREATE INDEX listening_markers_at ON listening_markers (at);
     """,
+    # listening 2: when a mute was last used (set, or holding back a nudge); a mute unused for
+    # a year is deleted. Existing mutes count as used when they were set.
+    """
+    ALTER TABLE listening_mutes ADD COLUMN used_at TEXT;
+    UPDATE listening_mutes SET used_at = muted_at;
+    """,
 ]

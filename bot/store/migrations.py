@@ -95,6 +95,7 @@ MIGRATIONS: list[str | KeyedMigration] = [
     _FOUNDATION[2],  # 11: delivery steps (started, message out) in the ledger
     support_schema.MIGRATIONS[4],  # 12: sealed values bound to their row; per-request lookups
     checkins_schema.MIGRATIONS[2],  # 13: check-in history by keyed member and date
+    listening_schema.MIGRATIONS[1],  # 14: when a listening mute was last used (retention)
 ]
 
 __all__ = ["FEATURE_MODULES", "MIGRATIONS", "KeyedMigration"]

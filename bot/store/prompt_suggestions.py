@@ -7,7 +7,7 @@ Forgetting a member or a server is done by ``PromptStore``, which covers every p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .queries import RowQueries
@@ -17,6 +17,9 @@ _SUGGESTION_COLUMNS = (
     "id, guild_id, suggested_by, text, category, status, depth, created_at, reviewed_at"
 )
 _CUSTOM_COLUMNS = "id, guild_id, text, category, depth, suggestion_id, added_at"
+# A suggestion is kept this long after its review, and one nobody reviewed this long after it
+# was made: the queue does not keep a member's words indefinitely.
+SUGGESTION_RETENTION = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class Suggestion:
     created_at: datetime
     reviewed_at: datetime | None
 
+    @property
+    def kept_until(self) -> datetime:
+        """When the retention sweep deletes it: 90 days after review, or after it was made
+        while nobody has reviewed it."""
+        return (self.reviewed_at or self.created_at) + SUGGESTION_RETENTION
+
     def describe(self) -> dict[str, Any]:
         """What a member's data export shows."""
         return {
@@ -41,6 +50,7 @@ class Suggestion:
             "depth": self.depth,
             "suggested_at": self.created_at.isoformat(),
             "reviewed_at": None if self.reviewed_at is None else self.reviewed_at.isoformat(),
+            "kept_until": self.kept_until.isoformat(),
         }
 
 
@@ -191,5 +201,14 @@ class PromptSuggestionStore(RowQueries):
         ) as cur:
             return cur.rowcount
 
+    async def prune_pending_suggestions(self, suggested_before: datetime) -> int:
+        """Delete suggestions still pending that were made before the cut-off (nobody reviewed
+        them in 90 days). A moderator's edit does not extend it: only a review does."""
+        async with self.db.execute(
+            "DELETE FROM prompt_suggestions WHERE status = 'pending' AND created_at < ?",
+            (ts(suggested_before),),
+        ) as cur:
+            return cur.rowcount
 
-__all__ = ["CustomPrompt", "PromptSuggestionStore", "Suggestion"]
+
+__all__ = ["SUGGESTION_RETENTION", "CustomPrompt", "PromptSuggestionStore", "Suggestion"]

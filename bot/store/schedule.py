@@ -20,6 +20,7 @@ from bot.core.recurrence import Rule
 from .schedule_rows import (
     CHUNK,
     LEDGER_COLUMNS,
+    PAUSED_MEMBER_RETENTION,
     SCHEDULE_COLUMNS,
     Advance,
     Claim,
@@ -361,6 +362,20 @@ class ScheduleStore:
         ) as cur:
             return [ledger_from_row(r) for r in await cur.fetchall()]
 
+    async def ledger_rows_of_member(
+        self, member_id: int, kind: str | None = None
+    ) -> list[LedgerEntry]:
+        """Every ledger row of a member's schedules (``kind``: of that kind only), for their
+        data export: by schedule, oldest date first."""
+        extra, args = kind_filter(None if kind is None else [kind])
+        async with self.db.execute(
+            f"SELECT {', '.join('l.' + c.strip() for c in LEDGER_COLUMNS.split(','))} "
+            "FROM delivery_ledger AS l JOIN schedules ON schedules.id = l.schedule_id "
+            f"WHERE schedules.member_id = ?{extra} ORDER BY l.schedule_id, l.local_date",
+            (member_id, *args),
+        ) as cur:
+            return [ledger_from_row(r) for r in await cur.fetchall()]
+
     async def unconfirmed_claims(
         self, kinds: Sequence[str] | None = None, limit: int = 10_000
     ) -> list[LedgerEntry]:
@@ -426,9 +441,21 @@ class ScheduleStore:
         ) as cur:
             return cur.rowcount
 
+    async def prune_paused_member_schedules(self, paused_before: datetime) -> int:
+        """Delete members' schedules paused, and untouched, since before ``paused_before`` (and,
+        by cascade, their ledger rows). A paused row changes only when it is paused, edited or
+        resumed, so ``updated_at`` is when it was last paused or edited. Servers' schedules
+        (no member) are the admins' settings and are never deleted here."""
+        async with self.db.execute(
+            "DELETE FROM schedules WHERE paused = 1 AND member_id IS NOT NULL AND updated_at < ?",
+            (ts(paused_before),),
+        ) as cur:
+            return cur.rowcount
+
 
 __all__ = [
     "CHUNK",
+    "PAUSED_MEMBER_RETENTION",
     "Advance",
     "Claim",
     "Failure",

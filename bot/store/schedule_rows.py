@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.core.recurrence import Rule
@@ -14,6 +14,10 @@ from bot.core.recurrence import Rule
 CHUNK = 400
 LEDGER_STATES = ("claimed", "confirmed", "failed", "skipped")
 _ERROR_MAX = 500
+# A member's schedule paused this long (DMs found closed, say) is deleted: it sends nothing,
+# and the member sets it up again in one command. A server's paused schedules are the
+# admins' settings and stay until changed or the server's data is deleted.
+PAUSED_MEMBER_RETENTION = timedelta(days=90)
 
 
 def ts(moment: datetime) -> str:
@@ -25,6 +29,10 @@ def ts(moment: datetime) -> str:
 
 def dt_or_none(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def clip(error: str | None) -> str | None:
@@ -60,12 +68,14 @@ class Schedule:
             "timezone": self.rule.timezone,
             "days": self.rule.days,
             "quiet_hours": self.rule.quiet_hours,
+            "payload": dict(self.payload),
             "paused": self.paused,
-            "next_due_at": None if self.next_due_at is None else self.next_due_at.isoformat(),
-            "last_delivered_at": (
-                None if self.last_delivered_at is None else self.last_delivered_at.isoformat()
-            ),
+            "next_due_at": _iso(self.next_due_at),
+            "last_delivered_at": _iso(self.last_delivered_at),
+            "last_error": self.last_error,
+            "last_error_at": _iso(self.last_error_at),
             "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
         }
 
 
@@ -84,6 +94,20 @@ class LedgerEntry:
     error: str | None
     # When the delivery was first attempted (None: never; a crash before it needs no check).
     started_at: datetime | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """Everything stored about this delivery, for a member's data export."""
+        return {
+            "local_date": self.local_date.isoformat(),
+            "state": self.state,
+            "due_at": self.due_at.isoformat(),
+            "claimed_at": self.claimed_at.isoformat(),
+            "started_at": _iso(self.started_at),
+            "confirmed_at": _iso(self.confirmed_at),
+            "message_id": self.message_id,
+            "error": self.error,
+            "nonce": self.nonce,
+        }
 
 
 @dataclass(frozen=True)

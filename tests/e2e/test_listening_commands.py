@@ -173,6 +173,7 @@ async def test_my_data_and_forget_me_cover_listening(
     (attachment,) = (await it.followup())["attachments"]
     listening = json.loads(standin.attachment_bytes(attachment))["data"]["listening"]
     assert listening["muted"] is mute_first
+    assert (listening["mute"] is None) is not mute_first
     assert [n["kind"] for n in listening["nudges"]] == ([] if mute_first else ["fixing"])
     assert "job" not in json.dumps(listening)  # markers only, never text
 
@@ -181,6 +182,7 @@ async def test_my_data_and_forget_me_cover_listening(
     await it.followup()
     assert await kindred.store.export_listening_member(server.bob.id) == {
         "muted": False,
+        "mute": None,
         "nudges": [],
     }
 

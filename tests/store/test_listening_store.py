@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.store import Store, listening_schema
+from bot.store.listening import MUTE_RETENTION
+from bot.store.migrations import MIGRATIONS
+from bot.store.schedule_rows import ts
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -111,8 +114,13 @@ async def test_export_and_forget_a_member(store: Store) -> None:
         (1, "fixing"),
         (2, "hijacking"),
     ]
+    assert exported["mute"] == {
+        "muted_at": NOW.isoformat(),
+        "last_used_at": NOW.isoformat(),
+        "kept_until_unless_used": (NOW + MUTE_RETENTION).isoformat(),
+    }
     assert await store.forget_listening_member(5) == 3
-    assert await store.export_listening_member(5) == {"muted": False, "nudges": []}
+    assert await store.export_listening_member(5) == {"muted": False, "mute": None, "nudges": []}
     assert (await store.export_listening_member(6))["nudges"]
 
 
@@ -128,3 +136,61 @@ async def test_forget_a_server(store: Store) -> None:
     assert (await store.listening_limits(1)).member_gap is None
     assert len(await store.listening_channels(2)) == 1
     assert len(await store.listening_markers_since(2, NOW - DAY)) == 1
+
+
+async def test_a_mute_unused_for_a_year_is_deleted_and_one_in_use_is_kept(store: Store) -> None:
+    await store.set_listening_muted(5, True, NOW)  # never holds anything back
+    await store.set_listening_muted(6, True, NOW)
+    used = NOW + 200 * DAY
+    assert await store.use_listening_mute(6, used)  # held back a nudge
+    assert not await store.use_listening_mute(7, used)  # not muted: nothing held back or stored
+    mute = await store.listening_mute(6)
+    assert mute is not None and (mute.muted_at, mute.used_at) == (NOW, used)
+    assert mute.kept_until == used + MUTE_RETENTION
+
+    # The sweep runs with "now - a year": a mute last used exactly a year ago is still kept.
+    assert await store.prune_listening_mutes(NOW) == 0
+    assert await store.prune_listening_mutes(NOW + HOUR) == 1
+    assert not await store.listening_muted(5)
+    assert await store.listening_muted(6) and await store.listening_mute(7) is None
+    assert await store.prune_listening_mutes(used) == 0
+    assert await store.prune_listening_mutes(used + HOUR) == 1
+    assert not await store.listening_muted(6)
+
+
+async def test_muting_again_counts_as_use_and_keeps_when_it_was_first_set(store: Store) -> None:
+    await store.set_listening_muted(5, True, NOW)
+    await store.set_listening_muted(5, True, NOW + 300 * DAY)
+    mute = await store.listening_mute(5)
+    assert mute is not None and (mute.muted_at, mute.used_at) == (NOW, NOW + 300 * DAY)
+    assert await store.prune_listening_mutes(NOW + 2 * HOUR) == 0
+
+
+MUTE_USE = listening_schema.MIGRATIONS[1]
+
+
+async def test_the_mute_use_migration_dates_existing_mutes_from_when_they_were_set(
+    tmp_path: Path,
+) -> None:
+    # Wired into the numbered sequence exactly once (StopIteration: not wired yet).
+    version = next(n for n, script in enumerate(MIGRATIONS, 1) if script is MUTE_USE)
+    path = tmp_path / "kindred.db"
+    old = await Store.open(path, migrate_to=version - 1)
+    # The previous schema has no used_at, so today's store methods cannot write these rows.
+    await old.db.executemany(
+        "INSERT INTO listening_mutes (member_id, muted_at) VALUES (?, ?)",
+        [(5, ts(NOW)), (6, ts(NOW + 200 * DAY))],  # as the old set_listening_muted wrote them
+    )
+    await old.close()
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        first, second = await store.listening_mute(5), await store.listening_mute(6)
+        assert first is not None and (first.muted_at, first.used_at) == (NOW, NOW)
+        assert second is not None and second.used_at == NOW + 200 * DAY
+        assert (await store.export_listening_member(5))["mute"]["last_used_at"] == (NOW.isoformat())
+        assert await store.prune_listening_mutes(NOW + HOUR) == 1  # a year after it was set
+        assert await store.listening_muted(6) and not await store.listening_muted(5)
+    finally:
+        await store.close()

@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.store import Store
+from bot.store.prompt_suggestions import SUGGESTION_RETENTION
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
 GUILD = 111
 OTHER_GUILD = 222
 
@@ -165,3 +168,31 @@ async def test_a_reused_post_id_never_counts_replies_from_a_forgotten_servers_th
     assert await store.record_prompt_reply(600, "hash-of-8") == (1, 1)
     (post,) = await store.ladder_posts(OTHER_GUILD, "light", NOW)
     assert (post.repliers, post.replies) == (1, 1)
+
+
+async def test_a_suggestion_nobody_reviews_is_deleted_90_days_after_it_was_made(
+    store: Store,
+) -> None:
+    old = await store.add_suggestion(
+        guild_id=GUILD, member_id=7, text="What calms you?", category="support", now=NOW
+    )
+    newer = await store.add_suggestion(
+        guild_id=GUILD, member_id=8, text="Who taught you?", category="open", now=NOW + DAY
+    )
+    reviewed = await store.add_suggestion(
+        guild_id=OTHER_GUILD, member_id=7, text="What made you laugh?", category="open", now=NOW
+    )
+    assert await store.reject_suggestion(reviewed.id, NOW + 2 * DAY)
+    await store.edit_suggestion(old.id, text="What calms you down?", category="support")
+    assert old.kept_until == NOW + SUGGESTION_RETENTION
+    assert old.describe()["kept_until"] == (NOW + SUGGESTION_RETENTION).isoformat()
+
+    # The sweep runs with "now - 90 days": made exactly 90 days ago is still kept.
+    assert await store.prune_pending_suggestions(NOW) == 0
+    assert await store.prune_pending_suggestions(NOW + HOUR) == 1  # an edit is no review
+    assert await store.get_suggestion(old.id) is None
+    assert await store.next_pending_suggestion(GUILD) == (newer, 1)
+    # A reviewed one follows the review's clock, not this rule.
+    assert await store.prune_pending_suggestions(NOW + 3 * DAY) == 1
+    (kept,) = await store.suggestions_by_member(7)
+    assert kept.id == reviewed.id and kept.kept_until == NOW + 2 * DAY + SUGGESTION_RETENTION

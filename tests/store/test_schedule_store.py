@@ -215,3 +215,88 @@ async def test_prune_keeps_recent_and_unsettled_ledger_rows(store: Store) -> Non
     assert await store.prune_ledger(NOW - timedelta(days=90)) == 1
     days = [e.local_date for e in await store.ledger_for_schedule(sid)]
     assert days == [recent, older]  # 'older' is still claimed: recovery must see it
+
+
+async def test_members_schedules_paused_past_the_cut_off_are_deleted_with_their_ledger(
+    store: Store,
+) -> None:
+    week = timedelta(days=7)
+    unreachable = await store.upsert_schedule(
+        kind="checkin", rule=RULE, next_due_at=NOW, now=NOW, member_id=5
+    )
+    await store.claim_delivery(_claim(unreachable.id), NOW)
+    await store.fail_delivery(unreachable.id, DAY, "the member's DMs are closed (50007)", NOW)
+    await store.advance_schedules([Advance(unreachable.id, NOW, None, pause=True)], NOW)
+    paused_later = await store.upsert_schedule(
+        kind="checkin", rule=RULE, next_due_at=None, now=NOW + week, member_id=6, paused=True
+    )
+    active = await store.upsert_schedule(
+        kind="checkin", rule=RULE, next_due_at=NOW + week, now=NOW - week, member_id=7
+    )
+    server_paused = await _prompt(store, 1)
+    await store.pause_schedule(server_paused, NOW - week)  # an admin paused it on purpose
+
+    # The sweep passes "now - retention": paused exactly at the cut-off is still kept.
+    assert await store.prune_paused_member_schedules(NOW) == 0
+    assert await store.prune_paused_member_schedules(NOW + timedelta(seconds=1)) == 1
+    assert await store.get_schedule(unreachable.id) is None
+    assert await store.ledger_for_schedule(unreachable.id) == []  # cascaded
+    assert await store.prune_paused_member_schedules(NOW + 2 * week) == 1
+    assert await store.get_schedule(paused_later.id) is None
+    left = await store.get_schedules([active.id, server_paused])
+    assert sorted(left) == sorted([active.id, server_paused])
+
+
+async def test_a_members_schedules_and_ledger_rows_as_their_data_export_shows_them(
+    store: Store,
+) -> None:
+    mine = await store.upsert_schedule(
+        kind="checkin",
+        rule=Rule(time(18, 0), "America/New_York", "sun", quiet_hours=True),
+        next_due_at=NOW,
+        now=NOW,
+        member_id=5,
+        payload={"frequency": "weekly"},
+    )
+    other = await store.upsert_schedule(
+        kind="checkin", rule=RULE, next_due_at=NOW, now=NOW, member_id=6
+    )
+    server = await _prompt(store, 1)
+    earlier = DAY - timedelta(days=7)
+    for sid, day in ((mine.id, DAY), (mine.id, earlier), (other.id, DAY), (server, DAY)):
+        await store.claim_delivery(_claim(sid, day), NOW)
+    await store.confirm_delivery(mine.id, earlier, 4242, NOW)
+
+    rows = await store.ledger_rows_of_member(5)
+    assert [(e.schedule_id, e.local_date, e.state) for e in rows] == [
+        (mine.id, earlier, "confirmed"),
+        (mine.id, DAY, "claimed"),
+    ]
+    assert await store.ledger_rows_of_member(5, kind="prompt") == []
+    assert len(await store.ledger_rows_of_member(5, kind="checkin")) == 2
+    assert rows[0].describe() == {
+        "local_date": earlier.isoformat(),
+        "state": "confirmed",
+        "due_at": NOW.isoformat(),
+        "claimed_at": NOW.isoformat(),
+        "started_at": None,
+        "confirmed_at": NOW.isoformat(),
+        "message_id": 4242,
+        "error": None,
+        "nonce": nonce_for(mine.id, earlier),
+    }
+    described = mine.describe()
+    assert described["payload"] == {"frequency": "weekly"}
+    assert (described["time"], described["timezone"], described["days"]) == (
+        "18:00",
+        "America/New_York",
+        "sun",
+    )
+    assert described["paused"] is False and described["updated_at"] == NOW.isoformat()
+
+    # forget-me deletes the member's schedules; their ledger rows go with them.
+    assert await store.delete_schedules_for_member(5) == 1
+    assert await store.ledger_for_schedule(mine.id) == []
+    assert len(await store.ledger_rows_of_member(6)) == 1
+    assert await store.delete_schedules_for_guild(1) == 1
+    assert await store.ledger_for_schedule(server) == []
