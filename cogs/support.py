@@ -73,7 +73,12 @@ class SupportCog(commands.GroupCog, group_name="support"):
     # -- APIs other features call --------------------------------------------------
 
     async def open_request_modal(
-        self, interaction: discord.Interaction[Any], guild_id: int, *, style: str = "either"
+        self,
+        interaction: discord.Interaction[Any],
+        guild_id: int,
+        *,
+        style: str = "either",
+        from_checkin: bool = False,
     ) -> None:
         """Answer ``interaction`` with the request form for ``guild_id``, or say why not.
 
@@ -96,7 +101,7 @@ class SupportCog(commands.GroupCog, group_name="support"):
         except UserFacingError as refusal:
             await interaction.response.send_message(refusal.message, ephemeral=True)
             return
-        await open_form(interaction, RequestModal(guild_id, style))
+        await open_form(interaction, RequestModal(guild_id, style, later=from_checkin))
 
     async def crisis_scan_enabled(self, guild_id: int) -> bool:
         config = await self.bot.store.support_config(guild_id)
@@ -360,11 +365,12 @@ class SupportCog(commands.GroupCog, group_name="support"):
             await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
     async def _withdraw_loop(self) -> None:
-        """Withdrawn requests' posts are cleaned at their own random times: checked each
-        minute, so two requests' clean-ups rarely share even a minute."""
+        """Requests held from a check-in are posted, and withdrawn requests' posts cleaned,
+        at their own random times: checked each minute, so two rarely share even a minute."""
         await self.bot.wait_until_ready()
         while not self.bot.is_closed():
             try:
+                await self.service.later.post_due(self.bot.clock())
                 await self.service.run_withdrawals(self.bot.clock())
             except Exception:
                 log.exception("cleaning up withdrawn support requests failed; will try again")
@@ -408,6 +414,8 @@ class SupportCog(commands.GroupCog, group_name="support"):
                 {"created_at": p.created_at.isoformat(), "text": self._open_pending(p)}
                 for p in waiting
             ],
+            # Requests from a check-in waiting (sealed, at most 15 minutes) to be posted.
+            "requests_to_be_posted": await service.later.export(user_id),
             # Rate-limit markers: a keyed hash and a time each, kept 24 hours.
             "requests_opened_in_last_24_hours": {str(g): n for g, n in marks.items()},
         }
@@ -424,7 +432,8 @@ class SupportCog(commands.GroupCog, group_name="support"):
 
     async def _forget_member(self, user_id: int) -> int:
         # Unlinked from the member at once; the posts are cleaned up later (withdrawal.py).
-        return await self.service.forget_requester(user_id)
+        held = await self.service.later.forget(user_id)
+        return held + await self.service.forget_requester(user_id)
 
     async def _forget_guild(self, guild_id: int) -> int:
         return await self.bot.store.forget_support_guild(guild_id)

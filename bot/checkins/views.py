@@ -198,7 +198,7 @@ class TalkButton(_DeliveryButton, template=r"checkin:talk:(?P<rest>.*)"):
                 text.talk_unavailable(bot.crisis.resources, has_server=guild_id is not None),
             )
             return
-        await support.open_request_modal(interaction, guild_id, style="either")
+        await support.open_request_modal(interaction, guild_id, style="either", from_checkin=True)
 
 
 class NoteButton(_DeliveryButton, template=r"checkin:note:(?P<rest>.*)"):

@@ -23,9 +23,15 @@ class RequestOpener(Protocol):
     """Offered by the support feature, used by check-ins ("I'd like to talk")."""
 
     async def open_request_modal(
-        self, interaction: discord.Interaction[Any], guild_id: int, *, style: str = "either"
+        self,
+        interaction: discord.Interaction[Any],
+        guild_id: int,
+        *,
+        style: str = "either",
+        from_checkin: bool = False,
     ) -> None:
-        """Answer ``interaction`` with the request form for ``guild_id``, or say why not."""
+        """Answer ``interaction`` with the request form for ``guild_id``, or say why not.
+        ``from_checkin``: the request is posted a few random minutes after it is sent."""
         ...
 
 

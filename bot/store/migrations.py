@@ -96,6 +96,7 @@ MIGRATIONS: list[str | KeyedMigration] = [
     support_schema.MIGRATIONS[4],  # 12: sealed values bound to their row; per-request lookups
     checkins_schema.MIGRATIONS[2],  # 13: check-in history by keyed member and date
     listening_schema.MIGRATIONS[1],  # 14: when a listening mute was last used (retention)
+    support_schema.MIGRATIONS[5],  # 15: requests from a check-in wait, sealed, to be posted
 ]
 
 __all__ = ["FEATURE_MODULES", "MIGRATIONS", "KeyedMigration"]

@@ -78,6 +78,24 @@ class PendingRelay:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class DelayedRequest:
+    id: int
+    guild_id: int
+    style: str
+    sealed_request: str
+    lookup: str
+    due_at: datetime
+
+
+def _delayed(row: aiosqlite.Row) -> DelayedRequest:
+    due = _dt(row["due_at"])
+    assert due is not None  # NOT NULL column
+    return DelayedRequest(
+        row["id"], row["guild_id"], row["style"], row["sealed_request"], row["lookup"], due
+    )
+
+
 def _pending(row: aiosqlite.Row) -> PendingRelay:
     created = _dt(row["created_at"])
     assert created is not None  # NOT NULL column
@@ -498,6 +516,51 @@ class SupportStore(RowQueries):
         ) as cur:
             return cur.rowcount
 
+    # -- requests from a check-in, waiting for their posting time ---------------
+
+    async def add_support_delayed(
+        self,
+        delayed_id: int,
+        *,
+        guild_id: int,
+        style: str,
+        sealed_request: str,
+        lookup: str,
+        due: datetime,
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO support_delayed (id, guild_id, style, sealed_request, lookup, due_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (delayed_id, guild_id, style, sealed_request, lookup, _iso(due)),
+        )
+
+    async def take_support_delayed_due(self, now: datetime) -> list[DelayedRequest]:
+        """Remove and return the held requests whose time has come (each taken once)."""
+        rows = await self._all(
+            "DELETE FROM support_delayed WHERE due_at <= ? "
+            "RETURNING id, guild_id, style, sealed_request, lookup, due_at",
+            (_iso(now),),
+        )
+        return sorted((_delayed(r) for r in rows), key=lambda d: d.due_at)
+
+    async def support_delayed_matching(
+        self, token_of: Callable[[int], str]
+    ) -> list[DelayedRequest]:
+        rows = await self._all(
+            "SELECT id, guild_id, style, sealed_request, lookup, due_at FROM support_delayed "
+            "ORDER BY due_at"
+        )
+        return [_delayed(r) for r in rows if r["lookup"] == token_of(int(r["id"]))]
+
+    async def delete_support_delayed(self, delayed_ids: list[int]) -> int:
+        total = 0
+        for part in chunks(delayed_ids):
+            async with self.db.execute(
+                f"DELETE FROM support_delayed WHERE id IN ({', '.join('?' for _ in part)})", part
+            ) as cur:
+                total += cur.rowcount
+        return total
+
     # -- privacy --------------------------------------------------------------
 
     async def forget_support_guild(self, guild_id: int) -> int:
@@ -507,6 +570,7 @@ class SupportStore(RowQueries):
             "DELETE FROM support_blocks WHERE guild_id = ?",
             "DELETE FROM support_rate_marks WHERE guild_id = ?",
             "DELETE FROM support_config WHERE guild_id = ?",
+            "DELETE FROM support_delayed WHERE guild_id = ?",
         ):
             async with self.db.execute(sql, (guild_id,)) as cur:
                 total += cur.rowcount

@@ -22,6 +22,8 @@ SEAL_PENDING = "support-pending-text"
 LOOKUP = "support-lookup"
 REQUESTS = "support_requests"
 PENDING = "support_pending"
+DELAYED = "support_delayed"
+SEAL_DELAYED = "support-delayed-request"
 
 
 def request_binding(request_id: int, guild_id: int) -> tuple[str, int, int | str]:
@@ -32,6 +34,14 @@ def request_binding(request_id: int, guild_id: int) -> tuple[str, int, int | str
 def pending_binding(pending_id: int, lookup: str) -> tuple[str, int, int | str]:
     """What a waiting DM's sealed text is bound to: its row and its requester's lookup."""
     return (PENDING, pending_id, lookup)
+
+
+def delayed_binding(delayed_id: int, guild_id: int) -> tuple[str, int, int | str]:
+    return (DELAYED, delayed_id, guild_id)
+
+
+def delayed_lookup(keys: MigrationKeys, delayed_id: int, user_id: int) -> str:
+    return keys.keyed_hash(LOOKUP, DELAYED, delayed_id, user_id)
 
 
 def request_lookup(keys: MigrationKeys, request_id: int, user_id: int) -> str:
@@ -219,4 +229,19 @@ MIGRATIONS: list[str | KeyedMigration] = [
      WHERE created_at LIKE '%+00:00';
     """,
     KeyedMigration("support: seals bound to rows, a lookup per request", _bind_to_rows),
+    # support 6: a request opened from a check-in waits a few random minutes before it is
+    # posted, so its time does not point back to the check-in. Until then it is kept here,
+    # sealed (who asked, title, text) and bound to its row, with its own lookup token; it is
+    # deleted once posted. Crisis requests are never held.
+    """
+    CREATE TABLE support_delayed (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        style TEXT NOT NULL,
+        sealed_request TEXT NOT NULL,
+        lookup TEXT NOT NULL,
+        due_at TEXT NOT NULL
+    );
+    CREATE INDEX support_delayed_due ON support_delayed (due_at);
+    """,
 ]

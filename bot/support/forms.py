@@ -35,7 +35,9 @@ from bot.support.views import (
 
 log = logging.getLogger(__name__)
 
-_REQUEST = re.compile(re.escape(REQUEST_FORM) + r"(?P<guild>[0-9]{1,20}):(?P<style>[a-z]{1,12})")
+_REQUEST = re.compile(
+    re.escape(REQUEST_FORM) + r"(?P<guild>[0-9]{1,20}):(?P<style>[a-z]{1,12})(?P<later>:later)?"
+)
 _REPLY = re.compile(re.escape(REPLY_FORM) + r"(?P<id>[0-9]{1,18})")
 STALE_FORM = "This form is out of date. Please start again."
 
@@ -65,7 +67,12 @@ async def handle_support_form(interaction: discord.Interaction[Any]) -> None:
         guild_id = int(found["guild"])
         try:
             await service.submit(
-                interaction, guild_id=guild_id, style=style, title=title, text=text
+                interaction,
+                guild_id=guild_id,
+                style=style,
+                title=title,
+                text=text,
+                later=found["later"] is not None,
             )
         except NotInServer:
             await service.forget_checkin_home(interaction.user.id, guild_id)

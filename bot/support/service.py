@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -26,6 +27,7 @@ from bot.store.support_schema import (
     request_binding,
 )
 from bot.support.crisis import crisis_text
+from bot.support.later import DelayedRequests
 from bot.support.lifecycle import RATE_WINDOW
 from bot.support.names import (
     IDLE_DAYS,
@@ -45,6 +47,9 @@ from bot.support.sending import (
 from bot.support.views import pick_view, request_view, requester_controls
 from bot.support.withdrawal import Withdrawals
 
+if TYPE_CHECKING:
+    from bot.app import KindredBot
+
 log = logging.getLogger(__name__)
 
 COLOUR = discord.Colour.from_rgb(129, 178, 154)
@@ -60,8 +65,23 @@ OWN_POST_WARNING = (
 PSEUDONYM_TRIES = 8
 
 
+@dataclass(frozen=True)
+class Published:
+    """What posting a request did, for the answer to whoever sent the form."""
+
+    pseudonym: str
+    channel: discord.TextChannel
+    dms_open: bool
+    crisis: bool
+    resources: str
+
+
 class SupportService(Withdrawals):
     """Everything the /support cog and its buttons do, with the bot's core services."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        super().__init__(bot)
+        self.later = DelayedRequests(self)
 
     # -- who may ask ------------------------------------------------------------
 
@@ -111,8 +131,14 @@ class SupportService(Withdrawals):
         style: str,
         title: str,
         text: str,
+        later: bool = False,
     ) -> None:
-        """Post a request from the modal: anonymous embed, thread, role ping, DM."""
+        """Post a request from the modal: anonymous embed, thread, role ping, DM.
+
+        ``later`` (a form opened from a check-in): posted a few random minutes from now
+        (``later.py``), so its time does not point back to the check-in; never for a crisis,
+        which is posted, alerted and answered with resources at once.
+        """
         title, text = title.strip(), text.strip()
         if len(text) < 2:
             raise UserFacingError("Your message is empty — write a few words and try again.")
@@ -132,7 +158,11 @@ class SupportService(Withdrawals):
         if mark is None:
             raise UserFacingError(self._limit_reached(limit))
         try:
-            await self._submit(interaction, config, guild_id, style, title, text)
+            if later and not bot.crisis.assess(f"{title}\n{text}"):
+                await self.later.hold(interaction, guild_id, style, title, text)
+                return
+            else:
+                await self._submit(interaction, config, guild_id, style, title, text)
         except UserFacingError:
             # Refused before anything was posted (channel gone, posting failed): not counted.
             await bot.store.release_support_rate_mark(mark)
@@ -148,7 +178,35 @@ class SupportService(Withdrawals):
         text: str,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        bot, user_id = self.bot, interaction.user.id
+        published = await self.publish(config, guild_id, interaction.user.id, style, title, text)
+        lines = [
+            f"Your request is posted anonymously as **{published.pseudonym}**, in "
+            f"{published.channel.mention}."
+        ]
+        if published.dms_open:
+            lines.append("I've sent you a DM: replies arrive there, and you can answer there.")
+        else:
+            lines.append(
+                "⚠ Your DMs are closed, so replies can't reach you yet. Open them (right-click "
+                "the server → Privacy Settings → Direct Messages) and replies will reach you "
+                "from then on; you can then write to me to answer."
+            )
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
+        if published.crisis:
+            await interaction.followup.send(crisis_text(published.resources), ephemeral=True)
+
+    async def publish(
+        self,
+        config: SupportConfig,
+        guild_id: int,
+        user_id: int,
+        style: str,
+        title: str,
+        text: str,
+    ) -> Published:
+        """Post the request (its row, post, thread, crisis alert) and DM its requester; a
+        :class:`UserFacingError` when nothing could be posted."""
+        bot = self.bot
         channel = bot.get_channel(config.channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise UserFacingError(
@@ -203,19 +261,8 @@ class SupportService(Withdrawals):
         resources = bot.crisis.resources_for(crisis, config.resources)
         if crisis and dms_open:
             await self._dm(dm, crisis_text(resources))
-        lines = [f"Your request is posted anonymously as **{pseudonym}**, in {channel.mention}."]
-        if dms_open:
-            lines.append("I've sent you a DM: replies arrive there, and you can answer there.")
-        else:
-            lines.append(
-                "⚠ Your DMs are closed, so replies can't reach you yet. Open them (right-click "
-                "the server → Privacy Settings → Direct Messages) and replies will reach you "
-                "from then on; you can then write to me to answer."
-            )
-        await interaction.followup.send("\n".join(lines), ephemeral=True)
-        if crisis:
-            await interaction.followup.send(crisis_text(resources), ephemeral=True)
         log.info("support request %s posted in server %s", request_id, guild_id)
+        return Published(pseudonym, channel, dms_open, crisis is not None, resources)
 
     async def _fresh_pseudonym(self, guild_id: int) -> str:
         """A pseudonym no other request in the server has, so `/support block` finds one."""

@@ -57,10 +57,11 @@ async def open_form(interaction: discord.Interaction[Any], form: KindredModal) -
 class RequestModal(KindredModal):
     """The request form: a short title and the message (submitted: ``support_forms``)."""
 
-    def __init__(self, guild_id: int, style: str) -> None:
+    def __init__(self, guild_id: int, style: str, *, later: bool = False) -> None:
         super().__init__(
             title="Ask for support, anonymously",
-            custom_id=f"{REQUEST_FORM}{guild_id}:{style}",
+            # ":later" (opened from a check-in): posted a few random minutes after it is sent
+            custom_id=f"{REQUEST_FORM}{guild_id}:{style}" + (":later" if later else ""),
             timeout=None,
         )
         self.guild_id = guild_id
