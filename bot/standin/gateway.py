@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.standin.messages import blank_content
+from bot.standin.messages import blank_content, keeps_content
 from bot.standin.world import World
 
 log = logging.getLogger(__name__)
@@ -158,11 +158,7 @@ class Gateway:
         return {**data, "members": [m for m in data["members"] if m["user"]["id"] == bot_id]}
 
     def _keeps_content(self, message: dict[str, Any]) -> bool:
-        bot_id = str(self.world.bot.id)
-        author = message.get("author") or {}
-        if author.get("id") == bot_id:
-            return True
-        return any(user.get("id") == bot_id for user in message.get("mentions") or [])
+        return keeps_content(message, self.world.bot.id)
 
     # Connection control ----------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.standin.access import channel_permissions
+from bot.standin.attachments import upload_limit
 from bot.standin.world import Channel, Member, User, World
 
 PING = 1
@@ -32,7 +33,6 @@ ALLOWED_CALLBACKS = {
     MODAL_SUBMIT: {MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE},
 }
 
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 LOADING = 1 << 7
 FOLLOWUP_WINDOW_S = 15 * 60
 
@@ -153,7 +153,9 @@ def interaction_payload(
         "locale": it.user.locale,
         "entitlements": [],
         "entitlement_sku_ids": [],
-        "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        # The upload limit where the interaction happened (Discord takes the larger of this and
+        # the user's Nitro limit; the stand-in models no Nitro).
+        "attachment_size_limit": upload_limit(channel),
         "channel_id": str(channel.id),
     }
     if channel.guild is not None and it.member is not None:

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.standin import kit_options, schemas
+from bot.standin import kit_files, kit_options, schemas
+from bot.standin.attachments import Cdn, upload_limit
 from bot.standin.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -30,7 +31,8 @@ from bot.standin.interactions import (
     interaction_payload,
     new_token,
 )
-from bot.standin.messages import build_message
+from bot.standin.kit_files import Files
+from bot.standin.messages import attachments_from, build_message, rest_message
 from bot.standin.rest_base import Call
 from bot.standin.rest_channels import react
 from bot.standin.server import StandInServer
@@ -266,7 +268,9 @@ class StandIn(StandInServer):
         component = kit_options.find_component(current, custom_id)
         data = kit_options.component_data(component, values)
         place = self.channel(int(current["channel_id"]))
-        return self._interaction(MESSAGE_COMPONENT, who, place, data, message=_public(current))
+        return self._interaction(
+            MESSAGE_COMPONENT, who, place, data, message=rest_message(current, self.world)
+        )
 
     async def submit_modal(
         self,
@@ -287,26 +291,45 @@ class StandIn(StandInServer):
         data = {"custom_id": custom_id, "components": kit_options.modal_components(modal, values)}
         current = (self.find_message(message) or message) if message is not None else None
         return self._interaction(
-            MODAL_SUBMIT, who, place, data, message=_public(current) if current else None
+            MODAL_SUBMIT,
+            who,
+            place,
+            data,
+            message=rest_message(current, self.world) if current else None,
         )
 
     # People talking ---------------------------------------------------------------------
 
     async def post(
-        self, who: Actor, place: Place, text: str, *, reply_to: dict[str, Any] | None = None
+        self,
+        who: Actor,
+        place: Place,
+        text: str = "",
+        *,
+        reply_to: dict[str, Any] | None = None,
+        files: Files | None = None,
     ) -> dict[str, Any]:
-        """`who` posts `text` in a channel or thread; dispatches MESSAGE_CREATE."""
+        """`who` posts `text` in a channel or thread, with `files` as attachments (each
+        `(filename, data)` or `(filename, data, content_type)`); dispatches MESSAGE_CREATE."""
         channel = self._place(place)
         payload: dict[str, Any] = {"content": text}
         if reply_to is not None:
             payload["message_reference"] = {"message_id": reply_to["id"]}
-        message = build_message(self.world, channel, _user(who), payload)
-        return self.add_message(channel, message)
+        return self._person_message(who, channel, payload, files)
 
-    async def dm(self, who: Actor, text: str) -> dict[str, Any]:
-        """`who` sends the bot a DM."""
+    async def dm(self, who: Actor, text: str = "", *, files: Files | None = None) -> dict[str, Any]:
+        """`who` sends the bot a DM, with `files` as in `post`."""
         channel = self.world.dm_channel(_user(who))
-        message = build_message(self.world, channel, _user(who), {"content": text})
+        return self._person_message(who, channel, {"content": text}, files)
+
+    def _person_message(
+        self, who: Actor, channel: Channel, payload: dict[str, Any], files: Files | None
+    ) -> dict[str, Any]:
+        uploads = kit_files.uploads(files or [], upload_limit(channel))
+        if not payload["content"] and not uploads:
+            raise ValueError("the Discord client sends no empty message: give text or files")
+        attachments = attachments_from(self.world, channel, payload, uploads)
+        message = build_message(self.world, channel, _user(who), payload, attachments=attachments)
         return self.add_message(channel, message)
 
     async def react(
@@ -318,7 +341,13 @@ class StandIn(StandInServer):
 
     def attachment_bytes(self, attachment: dict[str, Any]) -> bytes:
         """The content of an uploaded attachment (an attachment dict from a message)."""
-        return self.world.files[str(attachment["id"])]
+        return self.world.cdn.files[str(attachment["id"])].data
+
+    @property
+    def cdn(self) -> Cdn:
+        """The attachment store and CDN: `cdn.advance(seconds)` to let URLs expire,
+        `cdn.downloads` the `(path, status)` of every download."""
+        return self.world.cdn
 
     def messages(self, place: Place) -> list[dict[str, Any]]:
         """Messages now in a channel or thread, oldest first."""
@@ -363,7 +392,3 @@ class StandIn(StandInServer):
 
 def _user(who: Actor) -> User:
     return who.user if isinstance(who, Member) else who
-
-
-def _public(message: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in message.items() if k != "nonce"}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from bot.standin.attachments import Upload
 from bot.standin.world import Channel, Member, User, World, now_iso
 
 USER_MENTION = re.compile(r"<@!?(\d+)>")
@@ -24,45 +24,51 @@ SUPPRESS_EMBEDS = 1 << 2
 SUPPRESS_NOTIFICATIONS = 1 << 12
 # Flags a client may set on a message it sends; Discord ignores the rest.
 SETTABLE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | EPHEMERAL | (1 << 15)
+# Application flags: the message-content intent is enabled (or "limited", under 100 servers).
+MESSAGE_CONTENT_FLAG = 1 << 18
+MESSAGE_CONTENT_LIMITED_FLAG = 1 << 19
 
 
-@dataclass
-class Upload:
-    """A file received in a multipart body."""
-
-    field: str
-    filename: str
-    data: bytes
-    content_type: str
-
-
-def attachment_json(world: World, upload: Upload, description: str | None = None) -> dict[str, Any]:
-    attachment_id = world.ids.next()
-    world.files[str(attachment_id)] = upload.data
-    url = f"https://cdn.discordapp.com/attachments/0/{attachment_id}/{upload.filename}"
-    data: dict[str, Any] = {
-        "id": str(attachment_id),
-        "filename": upload.filename,
-        "size": len(upload.data),
-        "url": url,
-        "proxy_url": url,
-        "content_type": upload.content_type,
-    }
-    if description is not None:
-        data["description"] = description
-    return data
+def attachment_json(
+    world: World,
+    channel: Channel,
+    upload: Upload,
+    *,
+    filename: str | None = None,
+    description: str | None = None,
+    ephemeral: bool = False,
+) -> dict[str, Any]:
+    """Store an uploaded file and describe it as Discord does (see `attachments.Cdn`)."""
+    kind = "ephemeral-attachments" if ephemeral else "attachments"
+    stored = world.cdn.store(world.ids.next(), channel, upload, filename or upload.filename, kind)
+    return world.cdn.attachment_json(stored, description)
 
 
 def attachments_from(
-    world: World, payload: dict[str, Any], uploads: list[Upload]
+    world: World,
+    channel: Channel,
+    payload: dict[str, Any],
+    uploads: list[Upload],
+    *,
+    ephemeral: bool = False,
 ) -> list[dict[str, Any]]:
-    """Attachments for new files: `files[n]` fields matched with `attachments[].id == n`."""
+    """Attachments for new files: `files[n]` fields matched with `attachments[].id == n`
+    (whose `filename`, when given, names the file, and `description` is its alt text)."""
     described = {str(a.get("id")): a for a in payload.get("attachments") or []}
     result = []
     for upload in uploads:
         index = upload.field.removeprefix("files[").removesuffix("]")
         meta = described.get(index, {})
-        result.append(attachment_json(world, upload, meta.get("description")))
+        result.append(
+            attachment_json(
+                world,
+                channel,
+                upload,
+                filename=meta.get("filename") or None,
+                description=meta.get("description"),
+                ephemeral=ephemeral,
+            )
+        )
     return result
 
 
@@ -201,16 +207,20 @@ def apply_edit(
         message["flags"] = kept | (int(payload["flags"]) & SETTABLE_FLAGS & ~EPHEMERAL)
     if "attachments" in payload:
         keep = {str(a.get("id")) for a in payload.get("attachments") or []}
+        world.cdn.forget([a for a in message["attachments"] if a["id"] not in keep])
         message["attachments"] = [a for a in message["attachments"] if a["id"] in keep]
     if uploads:
-        message["attachments"] = message["attachments"] + attachments_from(world, payload, uploads)
+        ephemeral = bool(message["flags"] & EPHEMERAL)
+        added = attachments_from(world, channel, payload, uploads, ephemeral=ephemeral)
+        message["attachments"] = message["attachments"] + added
     message["flags"] &= ~LOADING
     message["edited_timestamp"] = now_iso()
 
 
-def gateway_message(message: dict[str, Any], channel: Channel) -> dict[str, Any]:
-    """A message as MESSAGE_CREATE carries it: plus guild_id and the author's member."""
-    data = dict(message)
+def gateway_message(message: dict[str, Any], channel: Channel, world: World) -> dict[str, Any]:
+    """A message as MESSAGE_CREATE carries it: plus guild_id and the author's member, with
+    freshly signed attachment URLs."""
+    data = world.cdn.refresh_message(message)
     if channel.guild is not None:
         data["guild_id"] = str(channel.guild.id)
         author_id = int(message["author"]["id"])
@@ -220,16 +230,40 @@ def gateway_message(message: dict[str, Any], channel: Channel) -> dict[str, Any]
     return data
 
 
-def rest_message(message: dict[str, Any]) -> dict[str, Any]:
-    """A message as GET returns it: the nonce is only echoed on create, never in history."""
-    return {k: v for k, v in message.items() if k != "nonce"}
+def rest_message(message: dict[str, Any], world: World) -> dict[str, Any]:
+    """A message as REST returns it: attachment URLs signed afresh (Discord refreshes them in
+    every payload), and the nonce only echoed on create, never in history."""
+    data = world.cdn.refresh_message(message)
+    data.pop("nonce", None)
+    return data
+
+
+def keeps_content(message: dict[str, Any], bot_id: int) -> bool:
+    """Whether a bot without the message-content intent still sees this message's content:
+    its own messages and messages mentioning it (DMs are kept by the callers)."""
+    author = message.get("author") or {}
+    if author.get("id") == str(bot_id):
+        return True
+    return any(user.get("id") == str(bot_id) for user in message.get("mentions") or [])
 
 
 def blank_content(message: dict[str, Any]) -> dict[str, Any]:
-    """What a bot without the message-content intent sees of someone else's guild message."""
+    """What a bot without the message-content intent sees of someone else's guild message:
+    no content, embeds, attachments, components or poll."""
     data = dict(message)
     data.update(content="", embeds=[], attachments=[], components=[])
     data.pop("poll", None)
+    return data
+
+
+def rest_view(message: dict[str, Any], channel: Channel, world: World) -> dict[str, Any]:
+    """A message as a REST fetch (one, history, pins) returns it: blanked like the gateway does
+    when the application lacks the message-content intent (flag 1<<18 or 1<<19), which on
+    Discord governs REST reads too; DMs keep their content."""
+    data = rest_message(message, world)
+    has_intent = world.application_flags & (MESSAGE_CONTENT_FLAG | MESSAGE_CONTENT_LIMITED_FLAG)
+    if channel.guild is not None and not has_intent and not keeps_content(data, world.bot.id):
+        return blank_content(data)
     return data
 
 

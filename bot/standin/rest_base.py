@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.standin.messages import Upload
+from bot.standin.attachments import Upload
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -27,6 +27,7 @@ MISSING_PERMISSIONS = 50013
 INVALID_FORM_BODY = 50035
 ALREADY_ACKNOWLEDGED = 40060
 THREAD_LOCKED = 50083
+ENTITY_TOO_LARGE = 40005
 
 
 class ApiError(Exception):

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.standin import limits
 from bot.standin.access import require
-from bot.standin.messages import HAS_THREAD, THREAD_CREATED, build_message, rest_message
+from bot.standin.messages import HAS_THREAD, THREAD_CREATED, build_message, rest_view
 from bot.standin.rest_base import BODY, ApiError, forbidden, json_response, no_content
 from bot.standin.rest_core import channel_or_404, invalid, visible_channel
 from bot.standin.rest_messages import message_or_404
@@ -287,7 +287,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         for when, message_id in channel.pins:
             message = world.find_message(channel, message_id)
             if message is not None:
-                found.append((when, rest_message(message)))
+                found.append((when, rest_view(message, channel, world)))
         return found
 
     async def pins(request: web.Request) -> web.Response:

@@ -44,7 +44,7 @@ from bot.standin.rest_base import (
     not_found,
 )
 from bot.standin.rest_core import invalid
-from bot.standin.rest_messages import validate_edit, validate_new_message
+from bot.standin.rest_messages import check_upload_size, validate_edit, validate_new_message
 
 if TYPE_CHECKING:
     from bot.standin.server import StandInServer
@@ -80,7 +80,13 @@ def _new_message(
         it.channel,
         server.world.bot,
         payload,
-        attachments=attachments_from(server.world, payload, body.uploads),
+        attachments=attachments_from(
+            server.world,
+            it.channel,
+            payload,
+            body.uploads,
+            ephemeral=bool(int(payload.get("flags") or 0) & EPHEMERAL),
+        ),
         message_type=CHAT_INPUT_COMMAND if it.type == APPLICATION_COMMAND else DEFAULT,
         webhook_id=server.application_id,
         interaction_metadata=_metadata(it),
@@ -98,6 +104,7 @@ def _edit(
     payload: dict[str, Any],
     body: Body,
 ) -> None:
+    check_upload_size(it.channel, body.uploads)
     apply_edit(server.world, it.channel, message, payload, body.uploads)
     it.touched()
     if not message["flags"] & EPHEMERAL:
@@ -145,6 +152,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
             raise invalid([error])
         resource: dict[str, Any] | None = {"type": kind}
         if kind == MESSAGE:
+            check_upload_size(it.channel, body.uploads)
             validate_new_message(data, body.uploads)
             it.original_message = _new_message(server, it, data, body)
         elif kind == DEFERRED_MESSAGE:
@@ -183,7 +191,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         }
         if resource is not None:
             if message is not None:
-                resource["message"] = rest_message(message)
+                resource["message"] = rest_message(message, server.world)
             answer["resource"] = resource
         return json_response(answer)
 
@@ -213,6 +221,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         it = interaction_for_webhook(request)
         body: Body = request[BODY]
         payload = body.json if isinstance(body.json, dict) else {}
+        check_upload_size(it.channel, body.uploads)
         validate_new_message(payload, body.uploads)
         original = it.original()
         if original is not None and original["flags"] & LOADING and not it.followups:
@@ -223,12 +232,14 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
             message = _new_message(server, it, payload, body)
         it.record_followup(message)
         if request.query.get("wait") in ("true", "1", "True"):
-            return json_response(rest_message(message))
+            return json_response(rest_message(message, server.world))
         return no_content()
 
     async def get_message(request: web.Request) -> web.Response:
         it = interaction_for_webhook(request)
-        return json_response(rest_message(message_of(it, request.match_info["message_id"])))
+        return json_response(
+            rest_message(message_of(it, request.match_info["message_id"]), server.world)
+        )
 
     async def edit_message(request: web.Request) -> web.Response:
         it = interaction_for_webhook(request)
@@ -237,7 +248,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         payload = body.json if isinstance(body.json, dict) else {}
         validate_edit(payload)
         _edit(server, it, message, payload, body)
-        return json_response(rest_message(message))
+        return json_response(rest_message(message, server.world))
 
     async def delete_message(request: web.Request) -> web.Response:
         it = interaction_for_webhook(request)
@@ -245,6 +256,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         if message is it.original_message:
             it.original_deleted = True
             it.touched()
+        server.world.cdn.forget(message["attachments"])
         if message in it.channel.messages:
             it.channel.messages.remove(message)
             event: dict[str, Any] = {"id": message["id"], "channel_id": str(it.channel.id)}

@@ -10,17 +10,19 @@ from aiohttp import web
 
 from bot.standin import limits
 from bot.standin.access import require
+from bot.standin.attachments import Upload, oversized, upload_limit
 from bot.standin.messages import (
-    Upload,
     apply_edit,
     attachments_from,
     build_message,
     rest_message,
+    rest_view,
 )
 from bot.standin.rest_base import (
     BODY,
     CANNOT_DM,
     CANNOT_EDIT_OTHERS,
+    ENTITY_TOO_LARGE,
     THREAD_LOCKED,
     UNKNOWN_MESSAGE,
     ApiError,
@@ -59,6 +61,15 @@ def validate_new_message(payload: dict[str, Any], uploads: list[Upload]) -> None
     errors = limits.check_message(payload)
     if errors:
         raise invalid(errors)
+
+
+def check_upload_size(channel: Channel, uploads: list[Upload]) -> None:
+    """413, code 40005, for files over the channel's limit (10 MiB in DMs and at boost tiers 0
+    and 1, 50 MiB at tier 2, 100 MiB at tier 3), one by one and in total."""
+    reason = oversized(uploads, upload_limit(channel))
+    if reason is not None:
+        log.info("stand-in refused an upload to %s: %s", channel.id, reason)
+        raise ApiError(413, ENTITY_TOO_LARGE, "Request entity too large")
 
 
 def validate_edit(payload: dict[str, Any]) -> None:
@@ -100,6 +111,7 @@ def post_as_bot(
 ) -> dict[str, Any]:
     """Create a message from the bot in `channel` after every check (or return the nonce twin)."""
     payload = body.json if body.json is not None else {}
+    check_upload_size(channel, body.uploads)
     validate_new_message(payload, body.uploads)
     check_can_post(server, channel, payload, body.uploads)
     reference = payload.get("message_reference")
@@ -122,7 +134,7 @@ def post_as_bot(
                 channel.id,
             )
             return earlier[1]
-    attachments = attachments_from(server.world, payload, body.uploads)
+    attachments = attachments_from(server.world, channel, payload, body.uploads)
     message = build_message(
         server.world, channel, server.world.bot, payload, attachments=attachments, **build
     )
@@ -148,10 +160,11 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         if message["author"]["id"] != str(world.bot.id):
             # Others' messages: only flags (suppress embeds) may change, with Manage Messages.
             raise forbidden(CANNOT_EDIT_OTHERS)
+        check_upload_size(channel, body.uploads)
         validate_edit(payload)
         apply_edit(world, channel, message, payload, body.uploads)
         server.update_message(channel, message)
-        return json_response(rest_message(message))
+        return json_response(rest_message(message, world))
 
     async def delete(request: web.Request) -> web.Response:
         channel = visible_channel(server, request.match_info["channel_id"])
@@ -161,6 +174,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
                 raise forbidden(CANNOT_EDIT_OTHERS)
             require(channel.guild.me, channel, MANAGE_MESSAGES, "delete message")
         channel.messages.remove(message)
+        world.cdn.forget(message["attachments"])
         event: dict[str, Any] = {"id": message["id"], "channel_id": str(channel.id)}
         if channel.guild is not None:
             event["guild_id"] = str(channel.guild.id)
@@ -172,7 +186,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         if channel.guild is not None:
             require(channel.guild.me, channel, READ_MESSAGE_HISTORY, "read history")
         message = message_or_404(server, channel, request.match_info["message_id"])
-        return json_response(rest_message(message))
+        return json_response(rest_view(message, channel, world))
 
     async def history(request: web.Request) -> web.Response:
         channel = visible_channel(server, request.match_info["channel_id"])
@@ -200,7 +214,7 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
         else:
             before = int(request.query.get("before", str(2**63)))
             chosen = [m for m in ordered if int(m["id"]) < before][-limit:]
-        return json_response([rest_message(m) for m in reversed(chosen)])
+        return json_response([rest_view(m, channel, world) for m in reversed(chosen)])
 
     return [
         web.post("/channels/{channel_id}/messages", create),

@@ -111,6 +111,8 @@ class StandInServer:
         app.router.add_get(GATEWAY_PATH + "/", self.gateway.handle)
         for route in self._routes():
             app.router.add_route(route.method, API_PREFIX + route.path, route.handler)
+        # The CDN: attachment downloads, outside the API and without authentication.
+        app.add_routes(self.world.cdn.routes())
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -119,6 +121,7 @@ class StandInServer:
         assert server is not None
         sockets = getattr(server, "sockets", None) or []
         self._port = sockets[0].getsockname()[1]
+        self.world.cdn.base = self.http_base
         log.info("stand-in listening on 127.0.0.1:%d", self._port)
 
     async def stop(self) -> None:
@@ -143,8 +146,13 @@ class StandInServer:
         return self._port
 
     @property
+    def http_base(self) -> str:
+        """The server's origin; attachment URLs live here (`/attachments/...`, `/media/...`)."""
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
     def api_base(self) -> str:
-        return f"http://127.0.0.1:{self._port}{API_PREFIX}"
+        return f"{self.http_base}{API_PREFIX}"
 
     @property
     def gateway_url(self) -> str:
@@ -208,7 +216,7 @@ class StandInServer:
         if channel.is_thread and channel.archived and not channel.locked:
             channel.archived = False
             self.dispatch("THREAD_UPDATE", channel.json())
-        self.dispatch("MESSAGE_CREATE", gateway_message(message, channel))
+        self.dispatch("MESSAGE_CREATE", gateway_message(message, channel, self.world))
         return message
 
     def find_message(self, message: dict[str, Any] | str | int) -> dict[str, Any] | None:
@@ -235,7 +243,7 @@ class StandInServer:
         return channels
 
     def update_message(self, channel: Channel, message: dict[str, Any]) -> None:
-        self.dispatch("MESSAGE_UPDATE", gateway_message(message, channel))
+        self.dispatch("MESSAGE_UPDATE", gateway_message(message, channel, self.world))
 
     # Faults and limits ------------------------------------------------------------------
 

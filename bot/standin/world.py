@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.standin.attachments import Cdn
 from bot.standin.entities import (
     ADD_REACTIONS,
     ADMINISTRATOR,
@@ -77,6 +78,10 @@ __all__ = [
 ]
 
 
+# The fewest boosts that reach each Server Boost tier.
+BOOSTS_FOR_TIER = {0: 0, 1: 2, 2: 7, 3: 14}
+
+
 @dataclass(eq=False)
 class Guild:
     id: int
@@ -91,6 +96,8 @@ class Guild:
     locale: str = "en-US"
     system_channel_id: int | None = None
     joined_at: str = field(default_factory=now_iso)
+    # Server Boost level 0-3: sets the upload limit (10, 10, 50, 100 MiB).
+    premium_tier: int = 0
     # False until the bot is added (see StandIn.join_guild), and after it is removed.
     joined: bool = True
 
@@ -195,6 +202,15 @@ class Guild:
             "GUILD_ROLE_UPDATE", self, {"guild_id": str(self.id), "role": self.bot_role.json()}
         )
 
+    def set_premium_tier(self, tier: int) -> None:
+        """Boost the server to `tier` (0-3); dispatches GUILD_UPDATE (discord.py's
+        `Guild.filesize_limit` follows, and so do the stand-in's upload limit and interactions'
+        `attachment_size_limit`)."""
+        if tier not in BOOSTS_FOR_TIER:
+            raise ValueError(f"premium tier must be 0-3, not {tier}")
+        self.premium_tier = tier
+        self.world.changed("GUILD_UPDATE", self, self.json())
+
     def member_json(self, member: Member) -> dict[str, Any]:
         return {**member.json(), "guild_id": str(self.id)}
 
@@ -216,8 +232,8 @@ class Guild:
             "explicit_content_filter": 0,
             "mfa_level": 0,
             "nsfw_level": 0,
-            "premium_tier": 0,
-            "premium_subscription_count": 0,
+            "premium_tier": self.premium_tier,
+            "premium_subscription_count": BOOSTS_FOR_TIER.get(self.premium_tier, 0),
             "premium_progress_bar_enabled": False,
             "preferred_locale": self.locale,
             "system_channel_id": str(self.system_channel_id) if self.system_channel_id else None,
@@ -266,8 +282,8 @@ class World:
         # deleted or moved channel is never returned), so a look-up among thousands of
         # guilds does not scan them all.
         self._channel_guild: dict[int, Guild] = {}
-        # Uploaded file contents by attachment id.
-        self.files: dict[str, bytes] = {}
+        # Uploaded files by attachment id, and the CDN serving them.
+        self.cdn = Cdn()
         self.bot = self.add_user(bot_name, bot=True)
         self.application_id = self.bot.id
         self.application_flags = (1 << 18) if message_content else 0
