@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -422,12 +423,13 @@ class SupportCog(commands.GroupCog, group_name="support"):
 
     def _open_pending(self, pending: PendingRelay) -> str:
         try:
-            return self.bot.sealer.open(
+            held = self.bot.sealer.open(
                 pending.sealed_text,
                 purpose=SEAL_PENDING,
                 bind=pending_binding(pending.id, pending.lookup),
             )
-        except SealingError:
+            return str(json.loads(held)["text"])
+        except (SealingError, ValueError, KeyError, TypeError):
             return "(sealed with an earlier key; it can no longer be read)"
 
     async def _forget_member(self, user_id: int) -> int:

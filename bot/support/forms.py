@@ -103,7 +103,7 @@ async def submit_reply(
         raise UserFacingError(refusal)
     name = getattr(interaction.user, "display_name", interaction.user.name)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    by_dm = await service.relay_to_requester(request, name, text, [])
+    by_dm = await service.relay_to_requester(request, name, text)
     thread = await service.thread_of(request)
     header = f"**{name}** replied with the Reply button:\n"
     copied = await send_to(

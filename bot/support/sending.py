@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from typing import Any
 
 import discord
 
@@ -49,17 +50,20 @@ async def send_to(
     content: str,
     *,
     view: discord.ui.View | None = None,
+    files: list[discord.File] | None = None,
     what: str = "a support message",
 ) -> Outcome:
     """Send with every mention off; what happened, never an exception for Discord's answer."""
     if place is None:
         return Outcome.GONE
     mentions = discord.AllowedMentions.none()
+    extra: dict[str, Any] = {}
+    if view is not None:
+        extra["view"] = view
+    if files:
+        extra["files"] = files
     try:
-        if view is None:
-            await place.send(content, allowed_mentions=mentions)
-        else:
-            await place.send(content, view=view, allowed_mentions=mentions)
+        await place.send(content, allowed_mentions=mentions, **extra)
     except discord.HTTPException as exc:
         outcome = outcome_of(exc)
         if outcome is not Outcome.DMS_CLOSED:

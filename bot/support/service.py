@@ -16,14 +16,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core.errors import UserFacingError
-from bot.core.sealing import SealingError, new_row_id
-from bot.store.support import SupportConfig, SupportRequest
+from bot.core.sealing import new_row_id
+from bot.store.support import SupportConfig
 from bot.store.support_schema import (
     SEAL_DM,
-    SEAL_PENDING,
     SEAL_USER,
-    pending_binding,
-    pending_lookup,
     request_binding,
 )
 from bot.support.crisis import crisis_text
@@ -33,19 +30,10 @@ from bot.support.names import (
     IDLE_DAYS,
     handle_of,
     make_pseudonym,
-    relay_body,
-    relay_header,
-    relay_message,
     style_label,
 )
-from bot.support.sending import (
-    Outcome,
-    requester_note,
-    send_to,
-    thread_note,
-)
-from bot.support.views import pick_view, request_view, requester_controls
-from bot.support.withdrawal import Withdrawals
+from bot.support.relay import Relays
+from bot.support.views import request_view, requester_controls
 
 if TYPE_CHECKING:
     from bot.app import KindredBot
@@ -53,15 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COLOUR = discord.Colour.from_rgb(129, 178, 154)
-SLOW_DOWN = (
-    "⏳ That's a lot of messages in a short time, so I'm pausing passing them on for a few "
-    "minutes. Nothing after this one reaches the thread until then."
-)
-OWN_POST_WARNING = (
-    "You just wrote in the thread of your request **{pseudonym}** from your own account, so "
-    "people there can see that message under your name. To stay anonymous, answer here in our "
-    "DMs: I pass what you write on under your pseudonym."
-)
 PSEUDONYM_TRIES = 8
 
 
@@ -76,7 +55,7 @@ class Published:
     resources: str
 
 
-class SupportService(Withdrawals):
+class SupportService(Relays):
     """Everything the /support cog and its buttons do, with the bot's core services."""
 
     def __init__(self, bot: KindredBot) -> None:
@@ -308,172 +287,3 @@ class SupportService(Withdrawals):
             request_id, message_id=message.id, thread_id=None
         )
         return await self.start_thread(message, request_id, pseudonym)
-
-    # -- relays -------------------------------------------------------------------
-
-    async def relay_to_requester(
-        self, request: SupportRequest, responder: str, text: str, urls: list[str]
-    ) -> Outcome:
-
-        header = f"💬 **{responder[:80]}** answered your request **{request.pseudonym}**:\n"
-        outcome = await self.dm_outcome(
-            self.requester_dm(request),
-            relay_message(header, text, urls),
-            view=requester_controls(request.id),
-        )
-        if outcome.sent:
-            await self.bot.store.touch_support_request(request.id, self.bot.clock())
-        return outcome
-
-    async def relay_to_thread(self, request: SupportRequest, text: str, urls: list[str]) -> Outcome:
-        thread = await self.thread_of(request)
-        header = relay_header(request.pseudonym)
-        outcome = await send_to(
-            thread, relay_message(header, text, urls), what="an answer into a support thread"
-        )
-        relayed = outcome.sent and thread is not None
-        if relayed:
-            await self.bot.store.touch_support_request(request.id, self.bot.clock())
-        # Whether or not the words reached the thread, a crisis gets its resources at once.
-        await self.care_for_requester(request, text, thread if relayed else None)
-        return outcome
-
-    async def care_for_requester(
-        self, request: SupportRequest, text: str, thread: discord.Thread | None
-    ) -> None:
-        """If ``text`` from a requester may point to a crisis: the resources to them by DM, and
-        a note in ``thread`` (where their words were posted) for the responders."""
-        crisis = self.bot.crisis.assess(text)
-        if crisis is None:
-            return
-        config = await self.bot.store.support_config(request.guild_id)
-        if thread is not None:
-            await self.alerter.alert_in_thread(thread, config)
-        own = config.resources if config else None
-        resources = self.bot.crisis.resources_for(crisis, own)
-        await self._dm(self.requester_dm(request), crisis_text(resources))
-
-    def reply_refusal(
-        self,
-        request: SupportRequest,
-        config: SupportConfig | None,
-        interaction: discord.Interaction[Any],
-    ) -> str | None:
-        """Why ``interaction`` may not answer ``request`` (None: it may). Only from the request's
-        server, on its post or in its thread, and by a responder: a Reply button or form that
-        turns up anywhere else (a forged id, a DM) reaches nobody."""
-        if interaction.guild_id != request.guild_id or not isinstance(
-            interaction.user, discord.Member
-        ):
-            return "You can answer a support request only in its own server."
-        if interaction.channel_id not in {request.channel_id, request.thread_id}:
-            return "Answer a support request from its post or its thread."
-        if not self.is_responder(config, interaction.user):
-            role = (
-                interaction.guild.get_role(config.responder_role_id or 0)
-                if (interaction.guild and config)
-                else None
-            )
-            return (
-                "Only responders"
-                + (f" (the **{role.name}** role)" if role else "")
-                + " can reply to support requests in this server."
-            )
-        return None
-
-    def is_responder(self, config: SupportConfig | None, member: Any) -> bool:
-        if config is None or config.responder_role_id is None:
-            return True
-        return any(r.id == config.responder_role_id for r in getattr(member, "roles", []))
-
-    async def on_thread_message(self, message: discord.Message) -> None:
-        request = await self.bot.store.support_request_by_thread(message.channel.id)
-        if request is None or request.status == "withdrawing":
-            await self.note_gone_request(message)
-            return
-        if not request.is_open:
-            return
-        urls = [a.url for a in message.attachments]
-        if not message.content and not urls:
-            return  # no message-content intent: the Reply button carries replies instead
-        config = await self.bot.store.support_config(request.guild_id)
-        if not self.is_responder(config, message.author):
-            return
-        if self.is_requester(request, message.author.id):
-            # The requester wrote in their own thread, under their own name. They are warned
-            # by DM; and the thread sees exactly what any other post would get, so a missing
-            # "couldn't pass that on" note never points at them.
-            outcome = await self.dm_outcome(
-                self.requester_dm(request), OWN_POST_WARNING.format(pseudonym=request.pseudonym)
-            )
-        elif not self._relays.take(("to-requester", request.id, message.author.id)):
-            if self._warnings.take(("to-requester", request.id, message.author.id)):
-                await self.say(
-                    message.channel,
-                    f"⏳ **{message.author.display_name}**, that's a lot of messages at once: I'll "
-                    "pass more on to them in a few minutes.",
-                )
-            return
-        else:
-            outcome = await self.relay_to_requester(
-                request, message.author.display_name, message.content, urls
-            )
-        if not outcome.sent:
-            await self.say(message.channel, thread_note(outcome))
-
-    async def on_requester_dm(self, message: discord.Message) -> None:
-
-        open_requests = await self.requests_of(message.author.id, open_only=True)
-        urls = [a.url for a in message.attachments]
-        if not open_requests or (not message.content and not urls):
-            return
-        if len(open_requests) == 1:
-            await self._deliver_dm(message.channel, open_requests[0], message.content, urls)
-            return
-        text = relay_body(message.content, urls, limit=1800)
-        pending_id = new_row_id()
-        lookup = pending_lookup(self.bot.sealer, pending_id, message.author.id)
-        sealed = self.bot.sealer.seal(
-            text, purpose=SEAL_PENDING, bind=pending_binding(pending_id, lookup)
-        )
-        pending = await self.bot.store.add_support_pending(
-            pending_id, lookup, sealed, self.bot.clock()
-        )
-        await self._dm(
-            message.channel,
-            f"You have {len(open_requests)} open requests. Which one is this message for?",
-            view=pick_view(pending, open_requests[:20]),
-        )
-
-    async def _deliver_dm(
-        self, dm: discord.abc.Messageable, request: SupportRequest, text: str, urls: list[str]
-    ) -> bool:
-        if not self._relays.take(("to-thread", request.id)):
-            if self._warnings.take(("to-thread", request.id)):
-                await self._dm(dm, SLOW_DOWN)
-            # Paused relays never pause crisis care: the resources still go at once.
-            await self.care_for_requester(request, text, None)
-            return False
-        outcome = await self.relay_to_thread(request, text, urls)
-        if outcome.sent:
-            await self._dm(dm, f"✓ Passed on to the thread of **{request.pseudonym}**.")
-            return True
-        await self._dm(dm, requester_note(outcome))
-        return False
-
-    async def deliver_pending(
-        self, dm: discord.abc.Messageable, pending_id: int, request: SupportRequest
-    ) -> bool:
-        pending = await self.bot.store.take_support_pending(pending_id)
-        if pending is None:
-            return False
-        try:
-            text = self.bot.sealer.open(
-                pending.sealed_text,
-                purpose=SEAL_PENDING,
-                bind=pending_binding(pending.id, pending.lookup),
-            )
-        except SealingError:  # sealed before a key change: the text is lost, say so
-            await self._dm(dm, "I couldn't pass that message on; please send it again.")
-            return False
-        return await self._deliver_dm(dm, request, text, [])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import struct
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from helpers import (
     KEY,
     bot_dm,
     bot_said,
+    ids,
     open_request,
     pseudonym_of,
     reply_with_button,
@@ -44,11 +47,40 @@ def database_values(path: Path) -> list[str]:
         db.close()
 
 
+def png_naming(name: str) -> bytes:
+    """A 1×1 PNG whose text chunk holds ``name``."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"tEXt", b"Author\x00" + name.encode())
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def guild_visible(standin: StandIn, guild: Any) -> list[str]:
+    """Every post anyone in the server can see (channels and threads), as text, with the
+    bytes of every file in them."""
+    seen: list[str] = []
+    for channel in guild.channels.values():
+        for message in channel.messages:
+            seen.append(json.dumps(message))
+            for attachment in message.get("attachments") or []:
+                seen.append(standin.attachment_bytes(attachment).decode("latin-1"))
+    return seen
+
+
 def raw_files(data_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()}
 
 
-async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> None:
+async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> list[str]:
+    """The whole support flow; returns what the server could see just before forget-me."""
     standin = s.standin
     await setup_support(s)
     # crisis care on: thread notes ping the responders, watched channels are checked
@@ -76,6 +108,13 @@ async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> None:
     await bot_dm(s, s.alice, "Button reply")
     await standin.dm(s.alice, "A DM answer from the requester")
     await bot_said(s, thread, "A DM answer from the requester")
+    # A picture whose name and metadata name her (issue 16, item 1).
+    await standin.dm(
+        s.alice,
+        "A picture from the requester",
+        files=[(f"{s.alice.name}_{s.alice.id}.png", png_naming(s.alice.name), "image/png")],
+    )
+    await bot_said(s, thread, "A picture from the requester")
     notes = len([m for m in standin.messages(thread) if "note for responders" in m["content"]])
     await standin.dm(s.alice, "gave all my games away, wont be needing them")
     await standin.wait_until(
@@ -105,7 +144,30 @@ async def run_whole_flow(s: SampleServer, bot: Any, clock: ManualClock) -> None:
     await it.response()
     await it.followup()
     clock.advance(days=15)
-    await bot.get_cog("SupportCog").sweep(clock.now)
+    cog: Any = bot.get_cog("SupportCog")
+    await cog.sweep(clock.now)
+    # A request from a check-in, posted minutes later (issue 16, item 2).
+    await (await standin.slash(s.alice, s.general, "checkin start")).response()
+    now = await standin.slash(s.alice, None, "checkin now")
+    await now.response()
+    await now.followup()
+    checkin = next(m for m in reversed(standin.dms(s.alice)) if m.get("components"))
+    talk = next(i for i in ids(checkin) if i.startswith("checkin:talk:"))
+    form = await (await standin.click(s.alice, checkin, talk)).response()
+    submit = await standin.submit_modal(
+        s.alice, None, form["data"]["custom_id"], {"title": "Later", "message": "From a check-in"}
+    )
+    await submit.response()
+    clock.advance(minutes=16)
+    assert await cog.service.later.post_due(clock.now) == 1
+    before_forgetting = guild_visible(standin, s.guild)
+    # Forget-me, and the clean-up of the posts at their own times (issue 16, item 11).
+    forget = await standin.slash(s.alice, s.general, "kindred forget-me")
+    await forget.response()
+    await forget.followup()
+    clock.advance(hours=6)
+    assert await cog.service.run_withdrawals(clock.now) >= 1
+    return before_forgetting
 
 
 async def test_requester_appears_nowhere_in_database_or_logs(
@@ -118,10 +180,11 @@ async def test_requester_appears_nowhere_in_database_or_logs(
     clock = ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
     dm_channel_id = standin.dm_channel(s.alice).id
     async with running_kindred(standin, data_dir, clock=clock, key=KEY) as bot:
-        await run_whole_flow(s, bot, clock)
+        before_forgetting = await run_whole_flow(s, bot, clock)
         assert bot.store.path is not None
         during = database_values(bot.store.path)
         files_during = raw_files(data_dir)
+        posts = before_forgetting + guild_visible(standin, s.guild)
     after = database_values(data_dir / "kindred.db")
     secrets_ = {
         "id": str(s.alice.id),
@@ -131,7 +194,11 @@ async def test_requester_appears_nowhere_in_database_or_logs(
     # The flow really ran: the bot did see these values (so the scan can fail).
     assert any(str(dm_channel_id) in c.path for c in standin.calls)
     assert len([v for v in during if v.startswith("support-")]) == 0  # no plain purposes
+    assert any("A picture from the requester" in p for p in posts)
+    assert any(p.startswith("\x89PNG") for p in posts)  # the picture was passed on
     for label, secret in secrets_.items():
+        for post in posts:
+            assert secret not in post, f"requester {label} visible in the server: {post[:200]!r}"
         for value in during + after:
             assert secret not in value, f"requester {label} stored in the database: {value!r}"
         for name, blob in files_during.items():
