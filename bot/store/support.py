@@ -7,6 +7,7 @@ requests are found by their per-request lookup tokens: the caller passes ``token
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +17,10 @@ import aiosqlite
 
 from .queries import RowQueries
 from .schedule_rows import chunks
+
+
+CONFIG_TTL = 60.0  # seconds
+CONFIG_CACHE_MAX = 50_000
 
 
 def _iso(moment: datetime) -> str:
@@ -143,6 +148,7 @@ class SupportStore(RowQueries):
         crisis_alerts: bool = False,
         crisis_scan: bool = False,
     ) -> None:
+        self._config_cache().pop(guild_id, None)
         await self.db.execute(
             """
             INSERT INTO support_config (guild_id, channel_id, responder_role_id, resources,
@@ -166,8 +172,32 @@ class SupportStore(RowQueries):
                 _iso(now),
             ),
         )
+        # Again after the write: a read that was already on its way must not cache the old.
+        self._config_cache().pop(guild_id, None)
+
+    def _config_cache(self) -> dict[int, tuple[float, SupportConfig | None]]:
+        cache: dict[int, tuple[float, SupportConfig | None]] | None = self.__dict__.get(
+            "_support_configs"
+        )
+        if cache is None:
+            cache = self.__dict__["_support_configs"] = {}
+        return cache
 
     async def support_config(self, guild_id: int) -> SupportConfig | None:
+        """A server's settings. Every message in a watched channel asks (is crisis scan on?),
+        so they are cached: dropped on every write here, and re-read after CONFIG_TTL at the
+        latest (another process sharing the database may have written them)."""
+        cache = self._config_cache()
+        cached = cache.get(guild_id)
+        if cached is not None and time.monotonic() - cached[0] < CONFIG_TTL:
+            return cached[1]
+        config = await self._read_support_config(guild_id)
+        if len(cache) >= CONFIG_CACHE_MAX:
+            cache.clear()  # rare (that many servers asking within CONFIG_TTL): start over
+        cache[guild_id] = (time.monotonic(), config)
+        return config
+
+    async def _read_support_config(self, guild_id: int) -> SupportConfig | None:
         row = await self._one(
             "SELECT guild_id, channel_id, responder_role_id, resources, crisis_alerts, crisis_scan "
             "FROM support_config "
@@ -564,6 +594,7 @@ class SupportStore(RowQueries):
     # -- privacy --------------------------------------------------------------
 
     async def forget_support_guild(self, guild_id: int) -> int:
+        self._config_cache().pop(guild_id, None)
         total = 0
         for sql in (
             "DELETE FROM support_requests WHERE guild_id = ?",
@@ -574,6 +605,7 @@ class SupportStore(RowQueries):
         ):
             async with self.db.execute(sql, (guild_id,)) as cur:
                 total += cur.rowcount
+        self._config_cache().pop(guild_id, None)
         return total
 
     async def support_blocked_in(self, member_keys: dict[int, str]) -> list[int]:

@@ -219,3 +219,25 @@ async def test_request_and_marker_times_are_kept_to_the_hour(store: Store) -> No
         )
         == 0
     )
+
+
+async def test_config_is_cached_dropped_on_write_and_reread_after_its_ttl(
+    store: Store, monkeypatch: Any
+) -> None:
+    # issue 15: every message in a watched channel asks whether crisis scan is on
+    import bot.store.support as support_store
+
+    now = [1000.0]
+    monkeypatch.setattr(support_store.time, "monotonic", lambda: now[0])
+    assert await store.support_config(1) is None  # a miss is cached too
+    await store.save_support_config(
+        1, channel_id=10, responder_role_id=None, resources=None, now=NOW
+    )
+    config = await store.support_config(1)
+    assert config is not None and config.channel_id == 10  # the write dropped the cached miss
+    await store.db.execute("UPDATE support_config SET channel_id = 11 WHERE guild_id = 1")
+    assert (await store.support_config(1)).channel_id == 10  # type: ignore[union-attr]
+    now[0] += support_store.CONFIG_TTL
+    assert (await store.support_config(1)).channel_id == 11  # type: ignore[union-attr]
+    await store.forget_support_guild(1)
+    assert await store.support_config(1) is None
