@@ -54,6 +54,8 @@ LISTENING_COG = "ListeningCog"
 COMMAND_HASH_KEY = "command_set_hash"
 StatusSource = Callable[[int], Awaitable[list[tuple[str, str]]]]
 MemberNotice = Callable[[int], Awaitable[str | None]]
+MessageHandler = Callable[[discord.Message], Awaitable[None]]
+InteractionHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 LEFT_SERVER_RETENTION = timedelta(days=30)
 MAINTENANCE_INTERVAL = timedelta(hours=6)
 
@@ -116,6 +118,10 @@ class KindredBot(commands.Bot):
         # Each feature may have something to tell a member after any command they run
         # (e.g. "your DMs are closed, check-ins are paused"): (user_id) -> text or None.
         self.member_notices: list[MemberNotice] = []
+        # Each feature's handler of every message and every interaction, awaited in turn in
+        # one task (a cog listener each would cost a task per feature per event).
+        self.message_handlers: list[MessageHandler] = []
+        self.interaction_handlers: list[InteractionHandler] = []
         self._cog_names = cogs
         self._background: set[asyncio.Task[None]] = set()
         self._maintenance_task: asyncio.Task[None] | None = None
@@ -240,6 +246,24 @@ class KindredBot(commands.Bot):
             "through the Reply button. "
             "Enable it under Developer Portal → Bot → Privileged Gateway Intents."
         ]
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Every feature's message handler, in one task. Kindred has no prefix commands, so
+        unlike ``commands.Bot`` it does not parse every message for one."""
+        for handler in self.message_handlers:
+            try:
+                await handler(message)
+            except Exception:
+                log.exception("a feature failed to handle a message")
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Every feature's interaction handler (forms submitted after a restart), in one task;
+        slash commands and buttons go through the command tree and dynamic items as usual."""
+        for handler in self.interaction_handlers:
+            try:
+                await handler(interaction)
+            except Exception:
+                log.exception("a feature failed to handle an interaction")
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction[Any], command: Any

@@ -65,6 +65,7 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.bot.interaction_handlers.append(self.on_interaction)
         bot = self.bot
         self._notice_due = set(await bot.store.checkin_notices_due())
         bot.engine.register(KIND, CheckinHandler(bot, self._notice_due.add))
@@ -77,6 +78,8 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
         self._sweeper = asyncio.create_task(self._sweep_loop())
 
     async def cog_unload(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.bot.interaction_handlers.remove(self.on_interaction)
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.privacy.unregister("checkins")
         with contextlib.suppress(ValueError):
@@ -96,7 +99,6 @@ class CheckinsCog(commands.GroupCog, group_name="checkin"):
             text += f"; {paused} paused because their DMs are closed"
         return [("Check-ins", text + ".")]
 
-    @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if is_note_submit(interaction):
             async with reporting_errors(interaction, where="check-in note"):

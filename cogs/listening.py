@@ -78,6 +78,8 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
     # -- lifecycle -------------------------------------------------------------------------
 
     async def cog_load(self) -> None:
+        self.bot.message_handlers.append(self.on_message)
+        self.bot.interaction_handlers.append(self.on_interaction)
         for row in await self.bot.store.listening_channels():
             self._watched[row.channel_id] = (row.guild_id, row.mode)
         self.bot.engine.register(WEEKLY_TIP_KIND, WeeklyTipHandler(self.bot, self.texts))
@@ -96,6 +98,10 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
         self._pruner = asyncio.create_task(self._prune_loop())
 
     async def cog_unload(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.bot.message_handlers.remove(self.on_message)
+        with contextlib.suppress(ValueError):
+            self.bot.interaction_handlers.remove(self.on_interaction)
         if self._pruner is not None:
             self._pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -161,7 +167,6 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
             found = self._watched.get(channel.parent_id)
         return found
 
-    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         me = self.bot.user
         try:
@@ -172,7 +177,6 @@ class ListeningCog(commands.GroupCog, group_name="listening"):
             else:
                 self.handled_own.append(message.id)
 
-    @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         # A Reply-button answer's echo in the thread names the responder but holds no id: the
         # form's submit does, so remember it until the echo arrives.

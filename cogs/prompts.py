@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,8 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
     # -- wiring -----------------------------------------------------------------------
 
     async def cog_load(self) -> None:
+        self.bot.message_handlers.append(self.on_message)
+        self.bot.interaction_handlers.append(self.on_interaction)
         bot = self.bot
         bot.engine.register(KIND, PromptDelivery(self.service))
         bot.add_dynamic_items(ReviewButton)
@@ -105,6 +108,10 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
         self._pruner = asyncio.create_task(self._prune_loop())
 
     async def cog_unload(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.bot.message_handlers.remove(self.on_message)
+        with contextlib.suppress(ValueError):
+            self.bot.interaction_handlers.remove(self.on_interaction)
         if self._pruner is not None:
             self._pruner.cancel()
         self.bot.remove_dynamic_items(ReviewButton)
@@ -139,7 +146,6 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
         self.service.forget_guild(guild_id)  # its threads count toward nothing any more
         return await self.bot.store.forget_prompt_guild(guild_id)
 
-    @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         # The review's Edit form is handled here by its custom id, not by an in-memory Modal,
         # so a form opened before a restart still submits (bot/prompts/review.py).
@@ -147,7 +153,6 @@ class PromptsCog(commands.GroupCog, group_name="prompt"):
             async with reporting_errors(interaction, where="prompt edit form"):
                 await handle_edit_form(interaction)
 
-    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot:
             return

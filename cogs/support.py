@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from datetime import datetime
@@ -51,6 +52,8 @@ class SupportCog(commands.GroupCog, group_name="support"):
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.bot.message_handlers.append(self.on_message)
+        self.bot.interaction_handlers.append(self.on_interaction)
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.privacy.register(
             DataArea("support", self._export_member, self._forget_member, self._forget_guild)
@@ -63,6 +66,10 @@ class SupportCog(commands.GroupCog, group_name="support"):
         self._withdrawer = asyncio.create_task(self._withdraw_loop())
 
     async def cog_unload(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.bot.message_handlers.remove(self.on_message)
+        with contextlib.suppress(ValueError):
+            self.bot.interaction_handlers.remove(self.on_interaction)
         for task in (self._sweeper, self._withdrawer):
             if task is not None:
                 task.cancel()
@@ -341,13 +348,11 @@ class SupportCog(commands.GroupCog, group_name="support"):
 
     # -- events ------------------------------------------------------------------------
 
-    @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if is_support_form(interaction):
             async with reporting_errors(interaction, where="support form"):
                 await handle_support_form(interaction)
 
-    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None:
             return
