@@ -26,6 +26,7 @@ Nothing here logs the text it is given.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -218,6 +219,66 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
     return re.compile(prefix + body + r"(?![a-z0-9])")
 
 
+_RUN = re.compile(r"[a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _clause_keys(clause: str) -> frozenset[str]:
+    """What a phrase's first word can match in a clause, as index keys: ``=run`` for each run
+    of [a-z0-9] (a clause word may hold other letters, "élost": the phrase "lost" matches
+    there, after "é", so runs, not words), ``<start`` for each start of a run (``word*``) and
+    ``>end`` for each end (``*ing``)."""
+    keys: set[str] = set()
+    for run in _RUN.findall(clause):
+        keys.add("=" + run)
+        keys.update("<" + run[:n] for n in range(1, len(run) + 1))
+        keys.update(">" + run[-n:] for n in range(1, len(run) + 1))
+    return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class _FirstWords:
+    """Patterns indexed by their phrase's first word (``=word``, ``<start`` of ``start*``,
+    ``>end`` of ``*end``; ``*`` matches any word). A phrase can match a clause only if its
+    first word matches one of the clause's runs, so only those phrases are tried."""
+
+    by_key: dict[str, tuple[re.Pattern[str], ...]]
+    keys: frozenset[str]
+    anywhere: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, phrases: tuple[str, ...], patterns: tuple[re.Pattern[str], ...]) -> _FirstWords:
+        by_key: dict[str, list[re.Pattern[str]]] = {}
+        anywhere: list[re.Pattern[str]] = []
+        for phrase, pattern in zip(phrases, patterns, strict=True):
+            first = _APOSTROPHES.sub("", phrase.strip().casefold().lstrip("^")).split()[0]
+            if first == "*":
+                anywhere.append(pattern)
+                continue
+            if first.endswith("*"):
+                key = "<" + first[:-1]
+            elif first.startswith("*"):
+                key = ">" + first[1:]
+            else:
+                key = "=" + first
+            by_key.setdefault(key, []).append(pattern)
+        return cls(
+            {key: tuple(found) for key, found in by_key.items()},
+            frozenset(by_key),
+            tuple(anywhere),
+        )
+
+    def candidates(self, clause: str) -> list[re.Pattern[str]]:
+        """The patterns that may match ``clause``; the others cannot."""
+        clause_keys = _clause_keys(clause)
+        found: list[re.Pattern[str]] = []
+        for key in self.keys.intersection(clause_keys):
+            found.extend(self.by_key[key])
+        if self.anywhere and clause_keys:
+            found.extend(self.anywhere)
+        return found
+
+
 @dataclass(frozen=True)
 class PhraseSet:
     """A weighted phrase list: counts the clauses it matches, up to ``cap``."""
@@ -226,12 +287,21 @@ class PhraseSet:
     weight: float = 1.0
     cap: int = 2
     patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    # The patterns by their phrase's first word, so a clause is tried only against phrases
+    # whose first word it holds: lists run to hundreds of phrases, and every message meets
+    # dozens of lists (see ``_candidates``).
+    _index: _FirstWords = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "patterns", tuple(compile_phrase(p) for p in self.phrases))
+        patterns = tuple(compile_phrase(p) for p in self.phrases)
+        object.__setattr__(self, "patterns", patterns)
+        object.__setattr__(self, "_index", _FirstWords.of(self.phrases, patterns))
+
+    def _candidates(self, clause: str) -> list[re.Pattern[str]]:
+        return self._index.candidates(clause)
 
     def clause_matches(self, clause: str) -> bool:
-        return any(p.search(clause) for p in self.patterns)
+        return any(p.search(clause) for p in self._candidates(clause))
 
     def matched(self, clauses: Iterable[str]) -> list[int]:
         """Indexes of the clauses this list matches."""
@@ -253,7 +323,7 @@ class PhraseSet:
         add up even inside one long clause."""
         found: set[str] = set()
         for clause in clauses:
-            spans = sorted(m.span() for p in self.patterns for m in p.finditer(clause))
+            spans = sorted(m.span() for p in self._candidates(clause) for m in p.finditer(clause))
             end = -1
             for start, stop in spans:
                 if start >= end:

@@ -18,7 +18,6 @@ import aiosqlite
 from .queries import RowQueries
 from .schedule_rows import chunks
 
-
 CONFIG_TTL = 60.0  # seconds
 CONFIG_CACHE_MAX = 50_000
 
