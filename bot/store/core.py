@@ -209,11 +209,12 @@ class CoreStore:
         return [] if rows == ["ok"] else rows
 
     async def size_bytes(self) -> int:
-        async with self.db.execute("PRAGMA page_count") as cur:
-            pages = await cur.fetchone()
-        async with self.db.execute("PRAGMA page_size") as cur:
-            size = await cur.fetchone()
-        return int(pages[0]) * int(size[0]) if pages and size else 0
+        rows = list(
+            await self.db.execute_fetchall(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            )
+        )
+        return int(rows[0][0]) if rows else 0
 
     async def scrub(self) -> None:
         """After a forget: fold the WAL into the database and empty it, so deleted rows' old

@@ -254,11 +254,11 @@ class ListeningStore:
             return cur.rowcount == 1
 
     async def listening_markers_since(self, guild_id: int, since: datetime) -> list[NudgeMarker]:
-        async with self.db.execute(
+        rows = await self.db.execute_fetchall(
             "SELECT * FROM listening_markers WHERE guild_id = ? AND at >= ? ORDER BY at",
             (guild_id, ts(since)),
-        ) as cur:
-            return [_marker(r) for r in await cur.fetchall()]
+        )
+        return [_marker(r) for r in rows]
 
     async def prune_listening_markers(self, before: datetime) -> int:
         async with self.db.execute(

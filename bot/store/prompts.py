@@ -128,6 +128,9 @@ class PromptStore(RowQueries):
         self, guild_id: int, depth: str, now: datetime
     ) -> PromptSettings:
         """The server's settings, created at ``depth`` with the default ladder if new."""
+        existing = await self.get_prompt_settings(guild_id)
+        if existing is not None:
+            return existing  # the usual case: one read, no write
         await self.db.execute(
             "INSERT INTO prompt_settings (guild_id, depth, depth_since, updated_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO NOTHING",

@@ -12,12 +12,14 @@ class RowQueries:
 
     db: aiosqlite.Connection
 
+    # One trip to aiosqlite's thread each (execute_fetchall), not three (execute, fetch,
+    # close): every command and every watched message pays these trips.
+
     async def _one(self, sql: str, args: Any = ()) -> Any:
-        async with self.db.execute(sql, args) as cur:
-            return await cur.fetchone()
+        rows = await self.db.execute_fetchall(sql, args)
+        return next(iter(rows), None)
 
     async def _all(self, sql: str, args: Any = ()) -> list[Any]:
-        async with self.db.execute(sql, args) as cur:
-            return list(await cur.fetchall())
+        return list(await self.db.execute_fetchall(sql, args))
 
     # -- settings and the ladder ------------------------------------------------

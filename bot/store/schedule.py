@@ -119,12 +119,12 @@ class ScheduleStore:
         self, kind: str, *, guild_id: int | None = None, member_id: int | None = None
     ) -> Schedule | None:
         """The schedule of this kind for this server and/or member, if any."""
-        async with self.db.execute(
+        rows = await self.db.execute_fetchall(
             f"SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE kind = ? "
             "AND IFNULL(guild_id, 0) = IFNULL(?, 0) AND IFNULL(member_id, 0) = IFNULL(?, 0)",
             (kind, guild_id, member_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
+        row = next(iter(rows), None)
         return None if row is None else schedule_from_row(row)
 
     async def schedules_for_guild(self, guild_id: int, kind: str | None = None) -> list[Schedule]:
@@ -139,8 +139,9 @@ class ScheduleStore:
         if kind is not None:
             sql += " AND kind = ?"
             args.append(kind)
-        async with self.db.execute(sql + " ORDER BY id", args) as cur:
-            return [schedule_from_row(r) for r in await cur.fetchall()]
+        return [
+            schedule_from_row(r) for r in await self.db.execute_fetchall(sql + " ORDER BY id", args)
+        ]
 
     async def delete_schedule(self, schedule_id: int) -> bool:
         async with self.db.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,)) as cur:
@@ -393,23 +394,23 @@ class ScheduleStore:
         self, guild_id: int, *, since: datetime | None = None, limit: int = 10
     ) -> list[Failure]:
         """A server's latest failed deliveries, newest first."""
-        async with self.db.execute(
+        rows = await self.db.execute_fetchall(
             "SELECT l.schedule_id, s.kind, l.local_date, l.claimed_at, l.error "
             "FROM delivery_ledger AS l JOIN schedules AS s ON s.id = l.schedule_id "
             "WHERE s.guild_id = ? AND l.state = 'failed' AND l.claimed_at >= ? "
             "ORDER BY l.claimed_at DESC LIMIT ?",
             (guild_id, "" if since is None else ts(since), limit),
-        ) as cur:
-            return [
-                Failure(
-                    schedule_id=int(r[0]),
-                    kind=str(r[1]),
-                    local_date=date.fromisoformat(r[2]),
-                    at=datetime.fromisoformat(r[3]),
-                    error=str(r[4] or "unknown error"),
-                )
-                for r in await cur.fetchall()
-            ]
+        )
+        return [
+            Failure(
+                schedule_id=int(r[0]),
+                kind=str(r[1]),
+                local_date=date.fromisoformat(r[2]),
+                at=datetime.fromisoformat(r[3]),
+                error=str(r[4] or "unknown error"),
+            )
+            for r in rows
+        ]
 
     async def schedule_counts(self, now: datetime, failures_since: datetime) -> ScheduleCounts:
         async with self.db.execute(
