@@ -29,6 +29,10 @@ def positive(value: Any) -> bool:
     return isinstance(value, int | float) and math.isfinite(value) and value > 0
 
 
+def not_negative(value: Any) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value) and value >= 0
+
+
 def test_interactions_bench_measures_both_bots(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_json(interactions.main, ["--runs", "1", "--unloaded", "5", "--burst", "5"], capsys)
     assert len(result["kindred"]) == len(result["bare"]) == 1
@@ -47,8 +51,11 @@ def test_messages_bench_measures_both_bots(capsys: pytest.CaptureFixture[str]) -
     result = run_json(messages.main, argv, capsys)
     (row,) = result["summary"]
     assert row["scenario"] == "watched, crisis scan"
-    assert positive(row["kindred_cpu_ms_per_message"]) and positive(row["bare_cpu_ms_per_message"])
-    assert positive(row["ratio"])
+    # 50 messages cost the bare bot less than one clock tick of CPU (10 ms) on a fast machine,
+    # so its figure may read 0 and the ratio None; only the shape is checked here.
+    assert positive(row["kindred_cpu_ms_per_message"])
+    assert not_negative(row["bare_cpu_ms_per_message"])
+    assert row["ratio"] is None or positive(row["ratio"])
     assert all(isinstance(row[k], int) for k in ("nudges", "crisis_dms", "alerts"))
     assert "watched, crisis scan" in messages.report(result)
 

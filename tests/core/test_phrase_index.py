@@ -45,7 +45,7 @@ def _clauses() -> list[str]:
     return sorted(clauses)
 
 
-CLAUSES = _clauses()
+CLAUSES = _clauses()[::2]  # every other one: about 1,800, enough for every list, half the time
 LISTS = DetectionConfig.from_library(load_library(default_prompts_path())).lists
 
 
@@ -65,7 +65,7 @@ def _slow_distinct(phrases: PhraseSet, clause: str) -> int:
 
 
 def test_the_corpus_is_real() -> None:
-    assert len(CLAUSES) > 1000 and len(LISTS) > 10
+    assert len(CLAUSES) > 1500 and len(LISTS) > 10
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
