@@ -11,6 +11,8 @@ from .prompt_suggestions import PromptSuggestionStore
 from .prompts import PromptStore
 from .schedule import ScheduleStore
 from .support import SupportStore
+from .support_limits import SupportLimitStore
+from .support_waiting import SupportWaitingStore
 
 
 class Store(
@@ -19,6 +21,8 @@ class Store(
     PromptStore,
     PromptSuggestionStore,
     SupportStore,
+    SupportLimitStore,
+    SupportWaitingStore,
     CheckinStore,
     ListeningStore,
 ):
