@@ -24,12 +24,10 @@ import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +159,13 @@ def _read_key_file(path: Path) -> bytes:
 
 
 def _derive(key: bytes, info: bytes, length: int = 32) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(key)
+    """HKDF-SHA256 without salt (RFC 5869), for one output block: the standard library's HMAC
+    gives the same bytes as ``cryptography``'s HKDF, without importing ``cryptography`` (about
+    7 MiB resident) in a bot that may never seal anything."""
+    if not 0 < length <= hashlib.sha256().digest_size:
+        raise ValueError("one HKDF-SHA256 block is at most 32 bytes")
+    prk = hmac.digest(bytes(hashlib.sha256().digest_size), key, "sha256")
+    return hmac.digest(prk, info + b"\x01", "sha256")[:length]
 
 
 def _frame(data: bytes) -> bytes:
@@ -175,9 +179,20 @@ class Sealer:
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
             raise SealingError(f"the sealing key must be {KEY_BYTES} bytes, not {len(key)}")
-        self._aead = AESGCM(_derive(key, b"kindred/aes-gcm/v1"))
+        self._aead_key = _derive(key, b"kindred/aes-gcm/v1")
+        self._cipher: AESGCM | None = None
         self._hmac_key = _derive(key, b"kindred/hmac-sha256/v1")
         self._fingerprint = _derive(key, b"kindred/fingerprint/v1", 8).hex()
+
+    @property
+    def _aead(self) -> AESGCM:
+        # AES-GCM is imported when a value is first sealed or opened; keyed hashes and the
+        # fingerprint, which every start needs, use only the standard library.
+        if self._cipher is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._cipher = AESGCM(self._aead_key)
+        return self._cipher
 
     @property
     def fingerprint(self) -> str:
@@ -212,6 +227,8 @@ class Sealer:
         if len(raw) < 1 + _NONCE_BYTES + 16 or raw[:1] != version:
             raise SealingError("the sealed value is truncated or in an unknown format")
         nonce, body = raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :]
+        from cryptography.exceptions import InvalidTag
+
         try:
             plain = self._aead.decrypt(nonce, body, aad)
         except InvalidTag:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import base64
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from bot.core.sealing import (
     KeyChangedError,
     Sealer,
     SealingError,
+    _derive,
     load_key,
     verify_key,
 )
@@ -197,6 +200,43 @@ def test_fingerprint_is_short_stable_and_not_the_key(sealer: Sealer) -> None:
     assert fingerprint not in KEY_A.hex()
     # Not a keyed hash or seal output either: the subkeys are separate derivations.
     assert fingerprint not in sealer.keyed_hash("fingerprint")
+
+
+@pytest.mark.parametrize("info", [b"kindred/aes-gcm/v1", b"kindred/hmac-sha256/v1", b""])
+@pytest.mark.parametrize("length", [8, 16, 32])
+def test_subkeys_are_the_hkdf_of_rfc_5869(info: bytes, length: int) -> None:
+    # The standard-library derivation must give cryptography's bytes exactly: keys, hashes
+    # and fingerprints already stored were made with cryptography's HKDF.
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    for key in (KEY_A, KEY_B, os.urandom(32)):
+        expected = HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info)
+        assert _derive(key, info, length) == expected.derive(key)
+
+
+def test_rfc_5869_test_case_3() -> None:
+    # RFC 5869 appendix A.3: SHA-256, no salt, no info (the first 32 of its 42 bytes).
+    okm = _derive(bytes([0x0B] * 22), b"", 32)
+    assert okm.hex() == "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
+
+
+def test_only_sealing_imports_cryptography() -> None:
+    # Starting the bot needs keyed hashes and the fingerprint, not AES: cryptography (about
+    # 7 MiB resident) is imported when a value is first sealed or opened.
+    code = (
+        "import sys, bot.app, cogs.support, cogs.kindred, cogs.checkins, cogs.listening, "
+        "cogs.prompts\n"
+        "from bot.core.sealing import Sealer\n"
+        "s = Sealer(bytes(32)); s.keyed_hash('p', 1); s.fingerprint\n"
+        "assert 'cryptography' not in sys.modules, 'imported at start'\n"
+        "v = s.seal('x', purpose='p', bind=('t', 1, 2))\n"
+        "assert 'cryptography' in sys.modules\n"
+        "assert s.open(v, purpose='p', bind=('t', 1, 2)) == 'x'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, done.stderr
 
 
 # -- the key file ------------------------------------------------------------------------
