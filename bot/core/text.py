@@ -184,8 +184,11 @@ def words_of(text: str) -> list[str]:
     return split_clauses(text).joined.split()
 
 
+@functools.lru_cache(maxsize=8192)
 def compile_phrase(phrase: str) -> re.Pattern[str]:
-    """The regular expression for one phrase; :class:`PhraseSyntaxError` if it is malformed."""
+    """The regular expression for one phrase; :class:`PhraseSyntaxError` if it is malformed.
+    Cached: the library compiles each phrase to check it, and the detectors compile the same
+    phrases again; they share one pattern instead of keeping two."""
     text = phrase.strip().casefold()
     anchored = text.startswith("^")
     if anchored:

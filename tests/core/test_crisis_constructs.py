@@ -155,3 +155,11 @@ def test_the_shipped_model_is_loaded_with_its_threshold() -> None:
     model = load_model()
     assert model is not None and 0.0 < model.threshold < 1.0
     assert len(model.weights) > 1000
+
+
+def test_the_model_is_read_when_a_message_first_needs_it() -> None:
+    load_model.cache_clear()
+    detector = CrisisDetector.from_library(load_library(default_prompts_path()))
+    assert load_model.cache_info().currsize == 0  # not read at start
+    detector.assess("the soup was great")
+    assert load_model.cache_info().currsize == 1

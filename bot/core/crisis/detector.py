@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.core.crisis.constructs import RULES
 from bot.core.crisis.model import CrisisModel, load_model
@@ -158,7 +159,11 @@ class CrisisDetector:
     resources: str
     abuse_resources: str = ""
     helper_resources: str = ""
-    model: CrisisModel | None = field(default_factory=load_model, repr=False, compare=False)
+    # "shipped" loads model.json when a message first needs it, not at start: most bots read
+    # many messages before the first one the rules leave undecided.
+    model: CrisisModel | Literal["shipped"] | None = field(
+        default="shipped", repr=False, compare=False
+    )
     _padded: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -221,7 +226,7 @@ class CrisisDetector:
         """The rules did not reach a verdict: the model may still hear a paraphrase. Where no
         rule saw anything at all, it must be surer, so ordinary chat ("my phone battery is
         dead") does not draw a crisis note."""
-        model = self.model
+        model = load_model() if self.model == "shipped" else self.model
         if model is None:
             return False
         probability = model.probability(words)
