@@ -22,8 +22,9 @@ from collections.abc import Sequence
 import yaml
 
 from bench.crisis_eval import DATA, SPLITS, Message, load
+from bench.crisis_training import train
 from bot.core.crisis import CrisisDetector, prepare
-from bot.core.crisis.model import MODEL_PATH, CrisisModel, train
+from bot.core.crisis.model import MODEL_PATH, CrisisModel
 from bot.core.library import default_prompts_path, load_library
 
 # The splits the model learns from; the final splits are never among them.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bench.crisis_training import train
 from bot.core.crisis import CrisisDetector, CrisisVerdict, prepare
 from bot.core.crisis.constructs import CONSTRUCTS, RULES
-from bot.core.crisis.model import CrisisModel, features, load_model, train
+from bot.core.crisis.model import CrisisModel, features, load_model
 from bot.core.library import default_prompts_path, load_library
 
 

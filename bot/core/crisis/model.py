@@ -1,6 +1,6 @@
 """A small learned model beside the crisis rules: logistic regression on word and character
-n-grams, trained on the labeled development and held-out sets (``bench/train_crisis_model.py``)
-and shipped as ``model.json`` inside the package. No network, no runtime beyond Python.
+n-grams, trained on the labeled splits (``bench/train_crisis_model.py``, with NumPy) and
+shipped as ``model.json`` inside the package. No network; scoring needs nothing beyond Python.
 
 The rules say *what* a message touches; the model catches paraphrases no rule foresaw ("the
 world would be quieter if i logged off for good"), because it weighs many small pieces of
@@ -13,12 +13,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["CrisisModel", "features", "load_model"]
+
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 CHAR_SIZES = (3, 4, 5)
@@ -63,44 +64,6 @@ class CrisisModel:
             ensure_ascii=False,
             separators=(",", ":"),
         )
-
-
-def train(
-    examples: Iterable[tuple[str, bool]],
-    *,
-    weights_of: Iterable[float] | None = None,
-    epochs: int = 300,
-    rate: float = 0.5,
-    l2: float = 1e-3,
-    threshold: float = 0.5,
-) -> CrisisModel:
-    """Logistic regression by full-batch gradient descent with Adagrad steps (deterministic)."""
-    rows = [(features(text), float(label)) for text, label in examples]
-    sample = list(weights_of) if weights_of is not None else [1.0] * len(rows)
-    weights: dict[str, float] = {}
-    squares: dict[str, float] = {}
-    bias = bias_square = 0.0
-    count = sum(sample)
-    for _ in range(epochs):
-        grads: dict[str, float] = {}
-        bias_grad = 0.0
-        for (found, label), importance in zip(rows, sample, strict=True):
-            scale = 1.0 / math.sqrt(len(found)) if found else 0.0
-            z = bias + scale * sum(weights.get(f, 0.0) for f in found)
-            error = importance * (1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - label)
-            bias_grad += error
-            for f in found:
-                grads[f] = grads.get(f, 0.0) + error * scale
-        for f, g in grads.items():
-            g = g / count + l2 * weights.get(f, 0.0)
-            squares[f] = squares.get(f, 0.0) + g * g
-            weights[f] = weights.get(f, 0.0) - rate * g / (math.sqrt(squares[f]) + 1e-8)
-        bias_grad /= count
-        bias_square += bias_grad * bias_grad
-        bias -= rate * bias_grad / (math.sqrt(bias_square) + 1e-8)
-    # Tiny weights change no verdict; dropping them keeps the shipped file small.
-    kept = {f: w for f, w in weights.items() if abs(w) >= 0.05}
-    return CrisisModel(kept, bias, threshold)
 
 
 @lru_cache(maxsize=1)
