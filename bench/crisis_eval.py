@@ -2,22 +2,26 @@
 
 Run from the repository root::
 
-    python -m bench.crisis_eval [--split dev|heldout|final|all] [--errors]
+    python -m bench.crisis_eval [--split dev|heldout|final|final2|final3|all]
+                                [--surface direct|public|both] [--errors]
 
 Each message is judged alone by the real :class:`bot.core.crisis.CrisisDetector`, built from
-the shipped prompts.yaml. For each split it prints recall per construct (crisis messages that
+the shipped prompts.yaml, at each surface's operating point: ``direct`` (written to Kindred:
+a support form, a requester's DM, a check-in note) and ``public`` (a watched channel). For
+each split and surface it prints recall per construct (crisis messages that
 would get resources), false alarms per kind of hard negative (figures of speech, games, films
 and books, news, distress that is not a crisis, everyday talk), the overall figures, and how
 often a message about someone else was recognised as such (so the writer also gets "how to
 help someone").
 
-The three splits were written by people who never saw the rules: ``dev`` may be read and tuned
+The splits were written by people who never saw the rules: ``dev`` may be read and tuned
 on; ``heldout`` was first run untouched (its first-contact figure is in docs/crisis.md) and
-may be tuned on since; ``final`` and ``final2`` (a second final split, by another writer,
-first run once the model had more training data) are never read by whoever tunes the rules,
-only run, so ``--errors`` refuses to print their messages. ``train_a`` and ``train_b`` only
-train the model and are not evaluated here. Exits 1 when a final split misses its targets
-(recall >= 0.97, false alarms <= 0.15, recall per construct >= 0.9).
+may be tuned on since; ``final``, ``final2`` and ``final3`` (each by another writer) are never
+read by whoever tunes the detector, only run, so ``--errors`` refuses to print their messages.
+``train_a`` to ``train_f`` only train the model (``bench.train_crisis_model``, which also
+reports how the detector does on each of their writers when trained without them).
+Exits 1 when a final split misses its targets (recall >= 0.97, false alarms <= 0.15, recall
+per construct >= 0.9).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import yaml
 
 from bot.core.crisis import CrisisDetector
 from bot.core.crisis.constructs import CONSTRUCTS
+from bot.core.crisis.model import Surface
 from bot.core.library import default_prompts_path, load_library
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -41,9 +46,10 @@ SPLITS = {
     "heldout": DATA / "crisis_heldout.yaml",
     "final": DATA / "crisis_final.yaml",
     "final2": DATA / "crisis_final_2.yaml",
+    "final3": DATA / "crisis_final_3.yaml",
 }
 # Splits whoever tunes the rules never reads: their messages are never printed.
-UNREAD = ("final", "final2")
+UNREAD = ("final", "final2", "final3")
 KINDS = ("figure_of_speech", "game", "media", "news", "distress", "everyday")
 RECALL_TARGET = 0.97
 CONSTRUCT_TARGET = 0.9
@@ -91,14 +97,16 @@ def load(path: Path) -> list[Message]:
     return messages
 
 
-def evaluate(split: str, messages: Sequence[Message], detector: CrisisDetector) -> Result:
+def evaluate(
+    split: str, messages: Sequence[Message], detector: CrisisDetector, surface: Surface = "direct"
+) -> Result:
     caught: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     other_right = other_total = 0
     missed: list[Message] = []
     flagged: list[Message] = []
     for message in messages:
-        verdict = detector.assess(message.text)
+        verdict = detector.assess(message.text, surface=surface)
         totals[message.group] += 1
         if message.crisis:
             if verdict is not None:
@@ -152,12 +160,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms")
+    parser.add_argument(
+        "--surface",
+        choices=("direct", "public", "both"),
+        default="both",
+        help="direct: written to Kindred (forms, DMs, notes); public: a watched channel",
+    )
     args = parser.parse_args(argv)
     detector = CrisisDetector.from_library(load_library(default_prompts_path()))
     names = list(SPLITS) if args.split == "all" else [args.split]
+    surfaces: list[Surface] = ["direct", "public"] if args.surface == "both" else [args.surface]
     ok = True
-    for name in names:
-        result = evaluate(name, load(SPLITS[name]), detector)
+    for name, surface in ((n, s) for n in names for s in surfaces):
+        result = evaluate(f"{name}, {surface}", load(SPLITS[name]), detector, surface)
         print(report(result))
         if args.errors:
             if name in UNREAD:
@@ -171,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ok = ok and result.meets_targets
             print(f"{name} split targets (recall >= {RECALL_TARGET}, each construct >= "
                   f"{CONSTRUCT_TARGET}, false alarms <= {FALSE_ALARM_TARGET}): "
-                  f"{'met' if ok else 'NOT met'}")  # fmt: skip
+                  f"{'met' if result.meets_targets else 'NOT met'}")  # fmt: skip
         print()
     return 0 if ok else 1
 

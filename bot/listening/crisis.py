@@ -48,7 +48,7 @@ class CrisisWatch:
             return False
         if not await alerts.crisis_scan_enabled(guild.id):
             return False
-        verdict = self.bot.crisis.assess(message.content)
+        verdict = self.bot.crisis.assess(message.content, surface="public")
         if verdict is None or not self._cooldown.take((guild.id, message.author.id)):
             return False
         resources = self.bot.crisis.resources_for(verdict, await alerts.server_resources(guild.id))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.crisis_training import train
 from bot.core.crisis import CrisisDetector, CrisisVerdict, prepare
 from bot.core.crisis.constructs import CONSTRUCTS, RULES
-from bot.core.crisis.model import CrisisModel, features, load_model
+from bot.core.crisis.model import BUCKETS, features, load_model
 from bot.core.library import default_prompts_path, load_library
 
 
@@ -78,7 +80,7 @@ def test_each_construct_is_heard_by_its_own_rule(
     ],
 )
 def test_figures_of_speech_and_ordinary_chat_stay_quiet(shipped: CrisisDetector, text: str) -> None:
-    assert shipped.assess(text) is None
+    assert shipped.assess(text, surface="public") is None
 
 
 def test_combinations_score_higher_than_single_cues(rules_only: CrisisDetector) -> None:
@@ -140,22 +142,34 @@ def test_the_model_learns_and_round_trips() -> None:
         ("anyone up for pizza tonight", False),
         ("my cat knocked over my coffee", False),
     ]
-    model = train(examples, epochs=200)
+    model = train(examples, epochs=200, thresholds={"direct": 0.4, "public": 0.6})
     crisis = model.probability("i want it all to end")
     calm = model.probability("nice day for pizza at the park")
     assert crisis > 0.5 > calm
     again = train(examples, epochs=200)
     assert again.weights == model.weights  # deterministic
-    data = CrisisModel(model.weights, model.bias, 0.5).to_json()
-    assert '"threshold":0.5' in data
     assert "w:pills" in features("i took all my pills")
     assert "c:<pil" in features("pills")
+    assert "k:took_my" in features("i took all my pills")  # a pair with a word between
+    assert "s:e me" in features("take me")  # letters across a word break
 
 
-def test_the_shipped_model_is_loaded_with_its_threshold() -> None:
+def test_the_model_round_trips_through_its_file(tmp_path: Path) -> None:
+    model = train([("i want to end it all", True), ("pizza at the park", False)], epochs=50)
+    path = tmp_path / "model.json"
+    path.write_text(model.to_json(), encoding="utf-8")
+    again = load_model.__wrapped__(path)
+    assert again is not None
+    assert list(again.weights) == list(model.weights) and again.scale == model.scale
+    assert again.probability("i want to end it all") == model.probability("i want to end it all")
+
+
+def test_the_shipped_model_is_loaded_with_its_thresholds() -> None:
     model = load_model()
-    assert model is not None and 0.0 < model.threshold < 1.0
-    assert len(model.weights) > 1000
+    assert model is not None and len(model.weights) == BUCKETS
+    # More sensitive where a member writes to Kindred than in a watched channel.
+    assert 0.0 < model.threshold("direct") < model.threshold("public") < 1.0
+    assert sum(1 for w in model.weights if w) > 10_000
 
 
 def test_the_model_is_read_when_a_message_first_needs_it() -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.crisis.constructs import RULES
-from bot.core.crisis.model import CrisisModel, load_model
+from bot.core.crisis.model import CrisisModel, Surface, load_model
 from bot.core.crisis.vocabulary import GAME, IDIOMS, MEDIA, OTHER, SHARED
 from bot.core.library import Library
 from bot.core.text import normalize_for_matching, split_clauses
@@ -35,8 +35,15 @@ from bot.core.text import normalize_for_matching, split_clauses
 __all__ = ["CrisisDetector", "CrisisVerdict", "normalise"]
 
 THRESHOLD = 1.0
-# The model's probability needed when no rule cue matched at all.
-MODEL_ALONE = 0.7
+# With the model loaded, the rules decide alone only when they are this sure; below it the
+# model (trained on far more people's phrasing than the rules were written from) decides.
+RULES_ALONE = 1.5
+# Where no rule cue matched at all, the model must be at least this sure, so ordinary chat
+# ("my phone battery is dead", "something i want to share") does not draw a crisis note: the
+# model has seen far more crisis messages than the world holds, so text with nothing in it
+# leans its way. The same on both surfaces (0.5 in forms sent plain requests to moderators
+# as crises).
+MODEL_ALONE: dict[Surface, float] = {"direct": 0.7, "public": 0.7}
 # Talk about a game, a film or the news weakens the cues it shares with crisis language.
 CONTEXT_DAMPING = 0.5
 # ...unless the writer says they mean it, which also adds to the score.
@@ -183,11 +190,26 @@ class CrisisDetector:
             helper_resources=section.helper_resources,
         )
 
-    def is_crisis(self, text: str) -> bool:
-        return self.assess(text) is not None
+    def is_crisis(self, text: str, *, surface: Surface = "direct") -> bool:
+        return self.assess(text, surface=surface) is not None
 
-    def assess(self, text: str) -> CrisisVerdict | None:
-        """The verdict for ``text`` if it may point to a crisis; None if it does not."""
+    def assess(self, text: str, *, surface: Surface = "direct") -> CrisisVerdict | None:
+        """The verdict for ``text`` if it may point to a crisis; None if it does not.
+        ``surface`` says where it was written: ``direct`` to Kindred (forms, DMs, notes),
+        where the model is more sensitive, or ``public`` in a watched channel."""
+        heard = self.rules(text)
+        if heard is None:
+            return None
+        words, scores, score = heard
+        if not self._decides(words, score, surface):
+            return None
+        ranked = tuple(sorted(scores, key=lambda c: -scores[c]))
+        return CrisisVerdict(ranked, round(score, 2), _about_other(words))
+
+    def rules(self, text: str) -> tuple[str, dict[str, float], float] | None:
+        """What the rules hear in ``text``: the prepared words, the score per construct and
+        the total (at least :data:`RULES_ALONE` for a community's listed phrase); None for
+        text with no words. The model is not consulted."""
         plain = normalize_for_matching(text)
         if not plain:
             return None
@@ -216,22 +238,22 @@ class CrisisDetector:
         if for_real and score:
             score += FOR_REAL_BONUS  # "not joking", "for real": they mean it
         if listed:
-            score = max(score, THRESHOLD)
-        if score < THRESHOLD and not self._model_hears(words, score):
-            return None
-        ranked = tuple(sorted(scores, key=lambda c: -scores[c]))
-        return CrisisVerdict(ranked, round(score, 2), _about_other(words))
+            score = max(score, RULES_ALONE)  # a community's own words: a crisis on their own
+        return words, scores, score
 
-    def _model_hears(self, words: str, score: float) -> bool:
-        """The rules did not reach a verdict: the model may still hear a paraphrase. Where no
-        rule saw anything at all, it must be surer, so ordinary chat ("my phone battery is
-        dead") does not draw a crisis note."""
+    def _decides(self, words: str, score: float, surface: Surface) -> bool:
+        """A community's listed phrase, or rules that are sure, decide alone; otherwise the
+        model does, at the threshold of the surface. Without a model the rules decide at
+        :data:`THRESHOLD`."""
         model = load_model() if self.model == "shipped" else self.model
         if model is None:
-            return False
-        probability = model.probability(words)
-        needed = model.threshold if score > 0 else max(model.threshold, MODEL_ALONE)
-        return probability >= needed
+            return score >= THRESHOLD
+        if score >= RULES_ALONE:
+            return True
+        needed = model.threshold(surface)
+        if score <= 0:
+            needed = max(needed, MODEL_ALONE[surface])
+        return model.probability(words) >= needed
 
     def resources_for(
         self, verdict: CrisisVerdict | None, server_text: str | None = None, *, limit: int = 1800
