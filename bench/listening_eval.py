@@ -55,6 +55,10 @@ class Conversation:
     share: bool
     style: str | None
     replies: tuple[Reply, ...]
+    # The opener asks for advice in its own words (``asks_advice: true``). Unlike ``style:
+    # advice`` (a support request's style, which Kindred knows), the tracker is not told: it
+    # must hear the request itself.
+    asks_advice: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,10 @@ class Report:
     conversations: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     share_errors: list[str] = field(default_factory=list)
+    # Replies labeled none in conversations whose sharer asked for advice, and how many of
+    # them drew a nudge anyway.
+    asked: int = 0
+    asked_nudged: int = 0
 
     @property
     def passed(self) -> bool:
@@ -126,6 +134,7 @@ def load_conversations(path: Path = EVAL_PATH) -> list[Conversation]:
                 share=bool(raw["share"]),
                 style=raw.get("style"),
                 replies=tuple(replies),
+                asks_advice=bool(raw.get("asks_advice")) or raw.get("style") == "advice",
             )
         )
     return conversations
@@ -179,6 +188,9 @@ def evaluate(
                     got=got == category,
                 )
             _count(report.overall, label=reply.nudge != "none", got=got != "none")
+            if conversation.asks_advice and reply.nudge == "none" and reply.author != SHARER_ID:
+                report.asked += 1
+                report.asked_nudged += got != "none"
         clock = start + timedelta(minutes=len(conversation.replies) + 1)
     return report
 
@@ -205,6 +217,11 @@ def format_report(report: Report) -> str:
             f"{counts.tp:>4} {counts.fp:>4}"
         )
     verdict = "PASS" if report.passed else "FAIL"
+    if report.asked:
+        rows.append(
+            f"false nudges where the sharer asked for advice: {report.asked_nudged} of "
+            f"{report.asked} replies ({report.asked_nudged / report.asked:.2f})"
+        )
     rows += [
         "",
         f"{verdict}: nudge precision {report.overall.precision:.2f} "
@@ -244,7 +261,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_report(report))
     if args.errors:
         print()
-        print(format_errors(report))
+        if "final" in args.eval.name:
+            print("(a final split is only run, never read: no texts shown)")
+        else:
+            print(format_errors(report))
     return 0 if report.passed else 1
 
 
