@@ -24,7 +24,6 @@ import os
 import sys
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 
 import discord
@@ -48,24 +47,14 @@ async def start_kindred(
     it (aiohttp's server, jsonschema, 78 modules in all), which a deployed Kindred never
     loads and which would be counted against it here."""
     # Costly and optional: only the Kindred child may load Kindred (see the module docstring).
+    from bench.settings import stand_in_settings
     from bot.__main__ import open_core, point_discord_at
     from bot.app import KindredBot
     from bot.core import log_privacy
     from bot.core.library import load_library
-    from bot.core.settings import load_settings
 
     log_privacy.install()
-    base = load_settings(environ={}, env_file=None, require_token=False)
-    settings = replace(
-        base,
-        discord_token=token,
-        application_id=app_id,
-        data_dir=Path(data),
-        secret_key=KEY,
-        api_base=api,
-        gateway_url=gateway,
-        log_level="WARNING",
-    )
+    settings = stand_in_settings(token, app_id, data, api, gateway, secret_key=KEY)
     library = load_library(settings.prompts_path)
     store, sealer, _ = await open_core(settings, accept_new_key=True)
     point_discord_at(settings)

@@ -29,7 +29,7 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -87,8 +87,8 @@ class BenchClock:
 
 
 async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, data: str) -> None:
+    from bench.settings import stand_in_settings
     from bot.__main__ import point_discord_at
-    from bot.core.settings import load_settings
     from bot.demo.harness import make_kindred
     from bot.store import Store
 
@@ -96,16 +96,7 @@ async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, d
         level=os.environ.get("FANOUT_LOG", "WARNING"),
         format="%(asctime)s bot %(levelname)s %(name)s: %(message)s",
     )
-    base = load_settings(environ={}, env_file=None, require_token=False)
-    settings = replace(
-        base,
-        discord_token=token,
-        application_id=app_id,
-        data_dir=Path(data),
-        api_base=api_base,
-        gateway_url=gateway_url,
-        log_level="WARNING",
-    )
+    settings = stand_in_settings(token, app_id, data, api_base, gateway_url)
     point_discord_at(settings)
     go = os.environ.get("FANOUT_GO")
     clock = BenchClock(float(go) if go else None)
