@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
+
+from .schedule_rows import chunks
 
 
 class RowQueries:
@@ -21,5 +24,15 @@ class RowQueries:
 
     async def _all(self, sql: str, args: Any = ()) -> list[Any]:
         return list(await self.db.execute_fetchall(sql, args))
+
+    async def _delete_ids(self, table: str, ids: Sequence[int]) -> int:
+        """Delete the rows of ``table`` (one of the store's own names) with these ids, in
+        chunks that stay within SQLite's limit on parameters; how many went."""
+        total = 0
+        for part in chunks(ids):
+            marks = ", ".join("?" for _ in part)
+            async with self.db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", part) as cur:
+                total += cur.rowcount
+        return total
 
     # -- settings and the ladder ------------------------------------------------

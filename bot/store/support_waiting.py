@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from .queries import RowQueries
-from .schedule_rows import chunks
 from .support import DelayedRequest, PendingRelay, _delayed, _hour_floor, _iso, _pending
 
 
@@ -53,13 +52,7 @@ class SupportWaitingStore(RowQueries):
         return [_pending(r) for r in rows if r["lookup"] == token_of(int(r["id"]))]
 
     async def delete_support_pending(self, pending_ids: list[int]) -> int:
-        total = 0
-        for part in chunks(pending_ids):
-            async with self.db.execute(
-                f"DELETE FROM support_pending WHERE id IN ({', '.join('?' for _ in part)})", part
-            ) as cur:
-                total += cur.rowcount
-        return total
+        return await self._delete_ids("support_pending", pending_ids)
 
     async def delete_support_pending_before(self, before: datetime) -> int:
         async with self.db.execute(
@@ -104,10 +97,4 @@ class SupportWaitingStore(RowQueries):
         return [_delayed(r) for r in rows if r["lookup"] == token_of(int(r["id"]))]
 
     async def delete_support_delayed(self, delayed_ids: list[int]) -> int:
-        total = 0
-        for part in chunks(delayed_ids):
-            async with self.db.execute(
-                f"DELETE FROM support_delayed WHERE id IN ({', '.join('?' for _ in part)})", part
-            ) as cur:
-                total += cur.rowcount
-        return total
+        return await self._delete_ids("support_delayed", delayed_ids)
