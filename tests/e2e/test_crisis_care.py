@@ -245,3 +245,20 @@ async def test_a_crisis_dm_that_cannot_reach_the_thread_still_gets_resources(
     await s.standin.dm(s.alice, VEILED)
     await bot_dm(s, s.alice, "findahelpline.com")
     assert not any(VEILED in (m.get("content") or "") for m in s.standin.messages(thread))
+
+
+async def test_watched_channels_are_judged_more_strictly_than_words_written_to_kindred(
+    kindred: KindredBot, server: SampleServer
+) -> None:
+    # Talk about a film with a method in it: in a watched channel, where most messages are
+    # ordinary chat, Kindred stays quiet; written to Kindred in a support request, where a note
+    # that was not needed costs little, it offers resources.
+    s = server
+    film = "the main character takes pills at the end of the film"
+    await setup_crisis_care(s, crisis_scan=True)
+    await watch_general(s)
+    await post_and_wait(kindred, s, s.bob, film)
+    assert "findahelpline" not in contents(s.standin.dms(s.bob))
+    submit, _ = await open_request(s, s.alice, title="tonight", text=film)
+    await submit.followup()
+    assert any("findahelpline" in (f.get("content") or "") for f in submit.followups)
