@@ -1,5 +1,5 @@
-"""Training the crisis model: logistic regression by full-batch gradient descent with Adagrad
-steps and L2, on the hashed features of :func:`bot.core.crisis.model.buckets`.
+"""Training the crisis model: :func:`bench.linear_training.fit` on the hashed features of
+:func:`bot.core.crisis.model.buckets`.
 
 Training needs NumPy (the ``train`` extra, also in ``test``); the running bot does not: it
 reads the weights from ``model.json`` and scores a message with a dictionary lookup per
@@ -9,12 +9,9 @@ feature. Training is deterministic: the same examples give the same weights, so
 
 from __future__ import annotations
 
-import math
-from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
-import numpy as np
-
+from bench.linear_training import fit
 from bot.core.crisis.model import BUCKETS, CrisisModel, buckets
 
 __all__ = ["train"]
@@ -32,53 +29,15 @@ def train(
     """The model for ``examples`` (already prepared text, label), each counted by its entry in
     ``weights_of`` (1 for all if None)."""
     pairs = list(examples)
-    rows = [sorted(buckets(text)) for text, _ in pairs]
-    labels = np.asarray([float(label) for _, label in pairs], dtype=np.float64)
-    importance = np.asarray(
-        list(weights_of) if weights_of is not None else [1.0] * len(rows), dtype=np.float64
+    head = fit(
+        [buckets(text) for text, _ in pairs],
+        [label for _, label in pairs],
+        size=BUCKETS,
+        weights_of=list(weights_of) if weights_of is not None else None,
+        epochs=epochs,
+        rate=rate,
+        l2=l2,
     )
-    if len(importance) != len(rows):
-        raise ValueError("weights_of must have one weight per example")
-    row_of, column, value = _sparse(rows)
-    count = float(importance.sum())
-    weights = np.zeros(BUCKETS)
-    squares = np.zeros(BUCKETS)
-    bias = bias_square = 0.0
-    for _ in range(epochs):
-        z = bias + np.bincount(row_of, weights=value * weights[column], minlength=len(rows))
-        error = importance * (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))) - labels)
-        summed = np.bincount(column, weights=error[row_of] * value, minlength=BUCKETS)
-        grad = summed / count + l2 * weights
-        squares += grad * grad
-        weights -= rate * grad / (np.sqrt(squares) + 1e-8)
-        bias_grad = float(error.sum()) / count
-        bias_square += bias_grad * bias_grad
-        bias -= rate * bias_grad / (math.sqrt(bias_square) + 1e-8)
-    # 16-bit weights: the largest maps to 32767; the rounding changes no probability by more
-    # than a rounding error.
-    peak = float(np.abs(weights).max()) or 1.0
-    scale = peak / 32767.0
-    quantised = array("h", np.rint(weights / scale).astype(np.int16).tolist())
     return CrisisModel(
-        quantised, scale, float(bias), dict(thresholds or {"direct": 0.5, "public": 0.5})
-    )
-
-
-def _sparse(rows: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The examples as (row, column, value) triples: each message's features scaled to unit
-    length, as :meth:`CrisisModel.probability` scores them."""
-    row_of: list[int] = []
-    column: list[int] = []
-    value: list[float] = []
-    for i, found in enumerate(rows):
-        if not found:
-            continue
-        scale = 1.0 / math.sqrt(len(found))
-        row_of.extend([i] * len(found))
-        column.extend(found)
-        value.extend([scale] * len(found))
-    return (
-        np.asarray(row_of, dtype=np.int64),
-        np.asarray(column, dtype=np.int64),
-        np.asarray(value, dtype=np.float64),
+        head.weights, head.scale, head.bias, dict(thresholds or {"direct": 0.5, "public": 0.5})
     )

@@ -10,12 +10,7 @@ phrasing. It is pure and deterministic; nothing it sees is logged or kept.
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
-import math
-import sys
-import zlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,12 +18,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from bot.core.linear import LinearHead, features, hashed
+
 __all__ = ["BUCKETS", "CrisisModel", "Surface", "buckets", "features", "load_model"]
 
 
 MODEL_PATH = Path(__file__).with_name("model.json")
-CHAR_SIZES = (3, 4, 5)
-SPAN_SIZES = (4, 5, 6)
 BUCKETS = 1 << 18
 
 Surface: TypeAlias = Literal["direct", "public"]
@@ -37,34 +32,10 @@ check-in note), ``public`` in a channel active listening watches. Each has its o
 more sensitive where a member writes to Kindred, stricter where others are talking."""
 
 
-def features(words: str) -> set[str]:
-    """The n-grams of already normalised text: words, word pairs, pairs with one word between
-    ("want * die"), character 3-5 grams of each word with its edges marked (so "kms" and
-    "k m s" differ, "pils" is near "pills"), and 4-6 character spans across a word break
-    ("e me" of "take me", "t wak" of "not wake"), which survive split and run-together words."""
-    tokens = words.split()
-    found = {f"w:{t}" for t in tokens}
-    found.update(f"b:{a}_{b}" for a, b in itertools.pairwise(tokens))
-    found.update(f"k:{a}_{c}" for a, c in zip(tokens, tokens[2:], strict=False))
-    for token in tokens:
-        padded = f"<{token}>"
-        for size in CHAR_SIZES:
-            found.update(f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1))
-    line = f" {' '.join(tokens)} "
-    for size in SPAN_SIZES:
-        found.update(
-            f"s:{line[i : i + size]}"
-            for i in range(len(line) - size + 1)
-            if " " in line[i + 1 : i + size - 1]
-        )
-    return found
-
-
 def buckets(words: str) -> set[int]:
-    """The features of ``words`` hashed into :data:`BUCKETS` slots (CRC-32, stable across
-    processes and platforms): the model keeps one small integer per slot, not a dictionary of
-    hundreds of thousands of strings."""
-    return {zlib.crc32(f.encode("utf-8")) & (BUCKETS - 1) for f in features(words)}
+    """The features of ``words`` (:func:`bot.core.linear.features`) hashed into
+    :data:`BUCKETS` slots."""
+    return hashed(features(words), BUCKETS)
 
 
 @dataclass(frozen=True)
@@ -81,26 +52,17 @@ class CrisisModel:
         return self.thresholds[surface]
 
     def probability(self, words: str) -> float:
-        found = buckets(words)
-        if not found:
-            return 0.0
-        weights = self.weights
-        total = sum(weights[b] for b in found) * self.scale
-        # Scaled to unit length, so long messages do not score high for having many words.
-        z = self.bias + total / math.sqrt(len(found))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return LinearHead(self.weights, self.scale, self.bias).probability(buckets(words))
 
     def to_json(self) -> str:
-        packed = array("h", self.weights)
-        if sys.byteorder != "little":  # pragma: no cover - the file is little-endian
-            packed.byteswap()
+        head = LinearHead(self.weights, self.scale, self.bias).packed()
         return json.dumps(
             {
                 "buckets": len(self.weights),
-                "bias": self.bias,
-                "scale": self.scale,
+                "bias": head["bias"],
+                "scale": head["scale"],
                 "thresholds": dict(sorted(self.thresholds.items())),
-                "weights": base64.b64encode(zlib.compress(packed.tobytes(), 9)).decode("ascii"),
+                "weights": head["weights"],
             },
             separators=(",", ":"),
         )
@@ -113,10 +75,8 @@ def load_model(path: Path = MODEL_PATH) -> CrisisModel | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    weights = array("h", zlib.decompress(base64.b64decode(data["weights"])))
-    if sys.byteorder != "little":  # pragma: no cover
-        weights.byteswap()
-    if len(weights) != BUCKETS or data["buckets"] != BUCKETS:
-        raise ValueError(f"{path.name} holds {len(weights)} weights, not {BUCKETS}")
+    if data["buckets"] != BUCKETS:
+        raise ValueError(f"{path.name} holds {data['buckets']} weights, not {BUCKETS}")
+    head = LinearHead.unpacked(data, BUCKETS, path.name)
     thresholds = {str(k): float(v) for k, v in data["thresholds"].items()}
-    return CrisisModel(weights, float(data["scale"]), float(data["bias"]), thresholds)
+    return CrisisModel(head.weights, head.scale, head.bias, thresholds)
