@@ -42,6 +42,7 @@ from typing import Literal
 
 from bot.core.library import Library, WeightedPhrases, load_detection
 from bot.core.text import Clauses, PhraseSet, split_clauses
+from bot.listening.model import ListeningModel, cue_slots, load_model, slots
 
 __all__ = [
     "DetectionConfig",
@@ -117,11 +118,18 @@ class DetectionConfig:
 
     lists: Mapping[str, PhraseSet] = field(default_factory=lambda: MappingProxyType({}))
     thresholds: Mapping[str, float] = field(default_factory=lambda: DEFAULT_THRESHOLDS)
+    # The learned heads (:mod:`bot.listening.model`): "shipped" loads the packaged file on
+    # first use; None leaves the rules alone. The shipped config uses the rules alone: the
+    # first model, held out set by set, did worse than they do (docs/listening.md).
+    model: ListeningModel | Literal["shipped"] | None = None
 
     @classmethod
     def from_library(cls, library: Library) -> DetectionConfig:
         section = library.listening
         return cls.from_lists(section.detection_lists, section.detection_thresholds)
+
+    def learned(self) -> ListeningModel | None:
+        return load_model() if self.model == "shipped" else self.model
 
     @classmethod
     def from_lists(
@@ -168,7 +176,24 @@ class ReplyVerdict:
 
 
 def detect_share(text: str, config: DetectionConfig) -> ShareSignal:
-    """Whether ``text`` discloses something personal or painful, and whether it asks for ideas."""
+    """Whether ``text`` discloses something personal or painful, and whether it asks for ideas.
+    With a model, its share head decides, reading the rules' verdict as features."""
+    is_share, score, cues = _share_rules(text, config)
+    model = config.learned()
+    if model is None or len(text.split()) < 2:
+        return ShareSignal(is_share, score, advice_wanted=_asks(text, config, None))
+    found = slots(text)
+    is_share = model.says("share", found | cue_slots(cues))
+    return ShareSignal(is_share=is_share, score=score, advice_wanted=_asks(text, config, found))
+
+
+def share_slots(text: str, config: DetectionConfig) -> set[int]:
+    """The features the model's share head reads: the n-grams and the share rules' cues."""
+    return slots(text) | cue_slots(_share_rules(text, config)[2])
+
+
+def _share_rules(text: str, config: DetectionConfig) -> tuple[bool, float, list[str]]:
+    """The share rules' verdict, score, and what they heard as features for the model."""
     clauses = tuple(_with_subject(c) for c in split_clauses(text).clauses)
     words = " ".join(clauses).split()
     score = sum(
@@ -192,7 +217,13 @@ def detect_share(text: str, config: DetectionConfig) -> ShareSignal:
     # without a first-person word the evidence must be stronger.
     personal = any(w in _SHARE_PERSON for w in words) or score >= threshold + IMPLICIT_SUBJECT_EXTRA
     is_share = len(words) >= 2 and personal and score >= threshold
-    return ShareSignal(is_share=is_share, score=score, advice_wanted=asks_for_advice(text, config))
+    heard = {
+        "r:share": is_share,
+        "r:personal": personal,
+        "r:half": score >= threshold / 2,
+        "r:banter": score < 0,
+    }
+    return is_share, score, [name for name, cue in heard.items() if cue]
 
 
 def is_good_news(text: str, config: DetectionConfig) -> bool:
@@ -252,11 +283,21 @@ def _self_affect_score(clauses: tuple[str, ...], config: DetectionConfig) -> flo
 
 
 def asks_for_advice(text: str, config: DetectionConfig) -> bool:
-    """The writer invites ideas ("any advice?") and does not say they are just venting."""
+    """The writer invites ideas ("any advice?", or in words the model learned: "how do i
+    get out of this") and does not say they are just venting."""
+    return _asks(text, config, None)
+
+
+def _asks(text: str, config: DetectionConfig, found: set[int] | None) -> bool:
     clauses = split_clauses(text).clauses
-    return config.phrases("advice_request").any(clauses) and not config.phrases(
-        "advice_refused"
-    ).any(clauses)
+    if config.phrases("advice_refused").any(clauses):
+        return False
+    if config.phrases("advice_request").any(clauses):
+        return True
+    model = config.learned()
+    if model is None:
+        return False
+    return model.says("asks", slots(text) if found is None else found)
 
 
 def classify_reply(
@@ -265,16 +306,12 @@ def classify_reply(
     """Judge one reply to ``share``. With ``advice_welcome`` (the sharer asked for ideas, or
     the support request's style is "advice"), fixing is never the verdict, though
     ``is_advice`` still says whether the reply gives advice (for pile-on counting)."""
-    parsed = split_clauses(reply)
-    clauses = parsed.clauses
-    acknowledgement = config.phrases("acknowledgement").score(clauses)
-    advice = _advice_score(clauses, config)
-    is_advice = advice >= config.threshold("fixing")
-    asks_first = config.phrases("permission").any(clauses)
-    fixing = 0.0 if asks_first else advice - acknowledgement
-    minimizing = _minimizing_score(clauses, config)
-    # "want to hear how we got there?": a story offered to the sharer, not taken from them
-    hijacking = 0.0 if asks_first else _hijacking_score(share, parsed, config)
+    heard = _RuleReading.of(share, reply, config)
+    model = config.learned()
+    if model is not None:
+        return _learned_verdict(model, heard, reply, advice_welcome=advice_welcome)
+    acknowledgement, is_advice = heard.acknowledgement, heard.is_advice
+    fixing, minimizing, hijacking = heard.fixing, heard.minimizing, heard.hijacking
 
     kind: Kind | None = None
     score = max(fixing, minimizing, hijacking)
@@ -287,6 +324,75 @@ def classify_reply(
         kind, score = "hijacking", hijacking
     return ReplyVerdict(
         kind=kind, score=score, is_advice=is_advice, acknowledges=acknowledgement > 0
+    )
+
+
+@dataclass(frozen=True)
+class _RuleReading:
+    """What the reply rules hear in a reply, before a verdict."""
+
+    acknowledgement: float
+    is_advice: bool
+    asks_first: bool
+    fixing: float
+    minimizing: float
+    hijacking: float
+    cues: tuple[str, ...]
+
+    @classmethod
+    def of(cls, share: str, reply: str, config: DetectionConfig) -> _RuleReading:
+        parsed = split_clauses(reply)
+        clauses = parsed.clauses
+        acknowledgement = config.phrases("acknowledgement").score(clauses)
+        advice = _advice_score(clauses, config)
+        is_advice = advice >= config.threshold("fixing")
+        asks_first = config.phrases("permission").any(clauses)
+        fixing = 0.0 if asks_first else advice - acknowledgement
+        minimizing = _minimizing_score(clauses, config)
+        # "want to hear how we got there?": a story offered to the sharer, not taken from them
+        hijacking = 0.0 if asks_first else _hijacking_score(share, parsed, config)
+        words = parsed.joined.split()
+        named = {
+            "r:advice": is_advice,
+            "r:fixing": fixing >= config.threshold("fixing"),
+            "r:minimizing": minimizing >= config.threshold("minimizing"),
+            "r:hijacking": hijacking >= config.threshold("hijacking"),
+            "r:ack": acknowledgement > 0,
+            "r:permission": asks_first,
+            "r:you": any(w in SECOND_PERSON for w in words),
+            "r:me": sum(1 for w in words if w in FIRST_PERSON) >= SELF_FOCUS_WORDS,
+            "r:on_topic": len(_content_words(share) & _content_words(parsed.joined))
+            >= ON_TOPIC_WORDS,
+        }
+        cues = tuple(name for name, heard in named.items() if heard)
+        return cls(acknowledgement, is_advice, asks_first, fixing, minimizing, hijacking, cues)
+
+
+def reply_slots(share: str, reply: str, config: DetectionConfig) -> set[int]:
+    """The features the model's reply heads read: the reply's n-grams and the rules' cues."""
+    return slots(reply) | cue_slots(_RuleReading.of(share, reply, config).cues)
+
+
+def _learned_verdict(
+    model: ListeningModel, heard: _RuleReading, reply: str, *, advice_welcome: bool
+) -> ReplyVerdict:
+    """The reply heads decide, the rules guard: asking first ("want ideas, or just an ear?")
+    is never fixing or hijacking, and fixing is not the verdict where advice was welcome."""
+    found = slots(reply) | cue_slots(heard.cues)
+    advice = model.probability("advice", found)
+    minimizing = model.probability("minimizing", found)
+    hijacking = model.probability("hijacking", found)
+    is_advice = advice >= model.thresholds["advice"]
+    kind: Kind | None = None
+    score = 0.0
+    if minimizing >= model.thresholds["minimizing"]:
+        kind, score = "minimizing", minimizing
+    elif is_advice and not heard.asks_first and not advice_welcome:
+        kind, score = "fixing", advice
+    elif not is_advice and not heard.asks_first and hijacking >= model.thresholds["hijacking"]:
+        kind, score = "hijacking", hijacking
+    return ReplyVerdict(
+        kind=kind, score=score, is_advice=is_advice, acknowledges=heard.acknowledgement > 0
     )
 
 
