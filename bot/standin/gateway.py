@@ -24,6 +24,10 @@ from bot.standin.world import World
 log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL_MS = 41250
+# Discord refuses a session that would hold more guilds than this (close code 4011) and
+# recommends a shard per this many guilds in GET /gateway/bot.
+MAX_GUILDS_PER_SHARD = 2500
+GUILDS_PER_RECOMMENDED_SHARD = 1000
 ACK_DELAY = 0.02  # seconds; see Gateway._ack_heartbeat
 BUFFER_LIMIT = 5000
 
@@ -72,6 +76,24 @@ REACTION_EVENTS = {
 }
 
 
+def shard_of(guild_id: int, count: int) -> int:
+    """The shard a guild's events travel on (Discord's documented formula)."""
+    return (guild_id >> 22) % count
+
+
+def recommended_shards(guilds: int) -> int:
+    """GET /gateway/bot's `shards`: one per GUILDS_PER_RECOMMENDED_SHARD guilds, at least one."""
+    return max(1, -(-guilds // GUILDS_PER_RECOMMENDED_SHARD))
+
+
+def event_guild_id(event: str, data: dict[str, Any]) -> int | None:
+    """The guild an event belongs to: GUILD_CREATE/UPDATE/DELETE carry it as `id`."""
+    raw = data.get("id") if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE") else None
+    if raw is None:
+        raw = data.get("guild_id")
+    return int(raw) if raw is not None else None
+
+
 @dataclass(eq=False)
 class Session:
     id: str
@@ -83,6 +105,16 @@ class Session:
     request: web.Request | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     identified_at_seq: int = 0
+    # IDENTIFY's `shard: [id, count]`; an unsharded session is shard 0 of 1.
+    shard_id: int = 0
+    shard_count: int = 1
+
+    def receives(self, guild_id: int | None) -> bool:
+        """Whether this session gets the events of `guild_id`: a guild's events go to the shard
+        `(guild_id >> 22) % count`, DMs (no guild) to shard 0, as on Discord."""
+        if guild_id is None:
+            return self.shard_id == 0
+        return shard_of(guild_id, self.shard_count) == self.shard_id
 
     def push(self, event: str, data: Any) -> None:
         self.seq += 1
@@ -124,7 +156,10 @@ class Gateway:
     # Dispatching -----------------------------------------------------------------------
 
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        guild_id = event_guild_id(event, data)
         for session in list(self.sessions.values()):
+            if not session.receives(guild_id):
+                continue
             shaped = self._shape_for(session.intents, event, data)
             if shaped is not None:
                 session.push(event, shaped)
@@ -290,22 +325,32 @@ class Gateway:
             if intents & intent and not self.world.application_flags & flags:
                 await self._close(ws, 4014, b"Disallowed intent(s).")
                 return None
+        shard = data.get("shard", [0, 1])
+        if not _valid_shard(shard):
+            await self._close(ws, 4010, b"Invalid shard.")
+            return None
+        session = Session(
+            id=secrets.token_hex(16), intents=intents, shard_id=shard[0], shard_count=shard[1]
+        )
+        guilds = [g for g in self.world.joined_guilds if session.receives(g.id)]
+        if len(guilds) > MAX_GUILDS_PER_SHARD:
+            await self._close(ws, 4011, b"Sharding required.")
+            return None
         self.identifies += 1
-        session = Session(id=secrets.token_hex(16), intents=intents)
         self.sessions[session.id] = session
         session.ws = ws
-        session.push("READY", self._ready(session))
-        for guild in self.world.joined_guilds:
+        session.push("READY", self._ready(session, guilds))
+        for guild in guilds:
             if intents & GUILDS:
                 session.push("GUILD_CREATE", self._guild_create(intents, guild.create_json()))
         return session
 
-    def _ready(self, session: Session) -> dict[str, Any]:
+    def _ready(self, session: Session, guilds: list[Any]) -> dict[str, Any]:
         bot = self.world.bot
-        return {
+        ready: dict[str, Any] = {
             "v": 10,
             "user": {**bot.json(), "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.world.joined_guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._url(),
@@ -321,6 +366,9 @@ class Gateway:
             "user_settings": {},
             "_trace": ["stand-in"],
         }
+        if session.shard_count > 1 or session.shard_id:
+            ready["shard"] = [session.shard_id, session.shard_count]
+        return ready
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         if not isinstance(data, dict) or data.get("token") != self._token():
@@ -355,3 +403,13 @@ class Gateway:
                 if session.sent_upto >= session.seq:
                     session.wake.clear()
                     await session.wake.wait()
+
+
+def _valid_shard(shard: Any) -> bool:
+    """IDENTIFY's `shard` is `[id, count]` with 0 <= id < count (else Discord closes 4010)."""
+    return (
+        isinstance(shard, list)
+        and len(shard) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+        and 0 <= shard[0] < shard[1]
+    )

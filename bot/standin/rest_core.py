@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.standin import limits
 from bot.standin.access import channel_permissions, require
+from bot.standin.gateway import recommended_shards
 from bot.standin.rest_base import (
     BODY,
     INVALID_FORM_BODY,
@@ -115,7 +116,10 @@ def routes(server: StandInServer) -> list[web.RouteDef]:
 
     async def gateway_bot(request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        return json_response({"url": server.gateway_url, "shards": 1, "session_start_limit": limit})
+        shards = recommended_shards(len(server.world.joined_guilds))
+        return json_response(
+            {"url": server.gateway_url, "shards": shards, "session_start_limit": limit}
+        )
 
     async def put_commands(request: web.Request) -> web.Response:
         guild_id = _scope(server, request)

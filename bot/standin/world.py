@@ -311,7 +311,7 @@ class World:
         joined: bool = True,
         owner_name: str | None = None,
     ) -> Guild:
-        guild = Guild(id=self.ids.next(), name=name, world=self, joined=joined)
+        guild = Guild(id=self.ids.past(), name=name, world=self, joined=joined)
         guild.roles[guild.id] = Role(
             id=guild.id, guild_id=guild.id, name="@everyone", permissions=DEFAULT_EVERYONE
         )
