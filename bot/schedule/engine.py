@@ -47,6 +47,7 @@ from bot.store.schedule import (
     Schedule,
     ScheduleStore,
     Settlement,
+    ShardSlice,
 )
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,11 @@ class Engine:
         delivery_timeout: float = 120.0,
         ledger_retention: timedelta = timedelta(days=90),
         paused_member_retention: timedelta = PAUSED_MEMBER_RETENTION,
+        owner: ShardSlice | None = None,
     ) -> None:
         self._store = store
+        # One process of several: only the rows of its own shards (None: every row).
+        self.owner = owner
         self._grace = grace
         self._clock = clock
         self._batch_size = batch_size
@@ -273,7 +277,9 @@ class Engine:
             report = RunReport(started_at=now)
             seen: dict[int, datetime | None] = {}
             while not self._stopping:
-                rows = await self._store.due_schedules(now, self._batch_size, self.kinds)
+                rows = await self._store.due_schedules(
+                    now, self._batch_size, self.kinds, self.owner
+                )
                 fresh = [r for r in rows if r.id not in seen or seen[r.id] != r.next_due_at]
                 if not fresh:
                     if rows:  # due but could not be moved on; never spin on them
@@ -282,7 +288,7 @@ class Engine:
                 seen.update((r.id, r.next_due_at) for r in fresh)
                 await self._run_batch(fresh, now, report)
             await self._maybe_prune(now)
-            self._set_wakeup(await self._store.earliest_due(self.kinds))
+            self._set_wakeup(await self._store.earliest_due(self.kinds, self.owner))
             self._wake_by(self._rechecks.earliest())  # a step to retry, a claim to recheck
             report.finished_at = self._clock()
             self._last_run = report
@@ -348,7 +354,7 @@ class Engine:
         async with self._lock:
             now = now or self._clock()
             report = RunReport(started_at=now)
-            entries = await self._store.unconfirmed_claims(self.kinds)
+            entries = await self._store.unconfirmed_claims(self.kinds, owner=self.owner)
             self._rechecks.keep_only({(e.schedule_id, e.local_date) for e in entries})
             schedules = await self._store.get_schedules([e.schedule_id for e in entries])
             plan = await resolve_claims(

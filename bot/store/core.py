@@ -13,6 +13,7 @@ import aiosqlite
 
 from .keyed import KeyedMigration, KeysNeeded, MigrationKeys
 from .migrations import MIGRATIONS
+from .schedule_rows import ShardSlice
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +180,17 @@ class CoreStore:
             (guild_id, _iso(now), _iso(now)),
         )
 
-    async def mark_guilds_left_unless(self, present: list[int], now: datetime) -> int:
-        """Mark every known server not in ``present`` as left (now); return how many."""
+    async def mark_guilds_left_unless(
+        self, present: list[int], now: datetime, owner: ShardSlice | None = None
+    ) -> int:
+        """Mark every known server not in ``present`` as left (now); return how many.
+
+        With ``owner`` (one process of several) only this process's servers: another shard's
+        server is missing from ``present`` because it is not in this process's cache."""
         async with self.db.execute("SELECT guild_id FROM guilds WHERE left_at IS NULL") as cur:
             known = [int(r[0]) for r in await cur.fetchall()]
+        if owner is not None:
+            known = [g for g in known if owner.owns(g, None)]
         gone = sorted(set(known) - set(present))
         await self.db.executemany(
             "UPDATE guilds SET left_at = ? WHERE guild_id = ? AND left_at IS NULL",

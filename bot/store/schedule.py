@@ -29,11 +29,13 @@ from .schedule_rows import (
     Schedule,
     ScheduleCounts,
     Settlement,
+    ShardSlice,
     chunks,
     clip,
     dt_or_none,
     kind_filter,
     ledger_from_row,
+    owner_filter,
     schedule_from_row,
     ts,
     values,
@@ -183,21 +185,31 @@ class ScheduleStore:
     # -- due work ---------------------------------------------------------------
 
     async def due_schedules(
-        self, now: datetime, limit: int, kinds: Sequence[str] | None = None
+        self,
+        now: datetime,
+        limit: int,
+        kinds: Sequence[str] | None = None,
+        owner: ShardSlice | None = None,
     ) -> list[Schedule]:
-        """Unpaused rows due at ``now``, oldest first (``kinds``: only these kinds)."""
+        """Unpaused rows due at ``now``, oldest first (``kinds``: only these kinds; ``owner``:
+        only this process's rows)."""
         extra, args = kind_filter(kinds)
+        mine, owned = owner_filter(owner)
         async with self.db.execute(
-            f"SELECT {SCHEDULE_COLUMNS} FROM schedules "
-            f"WHERE next_due_at <= ? AND paused = 0{extra} ORDER BY next_due_at, id LIMIT ?",
-            (ts(now), *args, limit),
+            f"SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE next_due_at <= ? AND paused = 0"
+            f"{extra}{mine} ORDER BY next_due_at, id LIMIT ?",
+            (ts(now), *args, *owned, limit),
         ) as cur:
             return [schedule_from_row(r) for r in await cur.fetchall()]
 
-    async def earliest_due(self, kinds: Sequence[str] | None = None) -> datetime | None:
+    async def earliest_due(
+        self, kinds: Sequence[str] | None = None, owner: ShardSlice | None = None
+    ) -> datetime | None:
         extra, args = kind_filter(kinds)
+        mine, owned = owner_filter(owner)
         async with self.db.execute(
-            f"SELECT MIN(next_due_at) FROM schedules WHERE next_due_at IS NOT NULL{extra}", args
+            f"SELECT MIN(next_due_at) FROM schedules WHERE next_due_at IS NOT NULL{extra}{mine}",
+            (*args, *owned),
         ) as cur:
             row = await cur.fetchone()
         return None if row is None else dt_or_none(row[0])
@@ -378,15 +390,20 @@ class ScheduleStore:
             return [ledger_from_row(r) for r in await cur.fetchall()]
 
     async def unconfirmed_claims(
-        self, kinds: Sequence[str] | None = None, limit: int = 10_000
+        self,
+        kinds: Sequence[str] | None = None,
+        limit: int = 10_000,
+        owner: ShardSlice | None = None,
     ) -> list[LedgerEntry]:
-        """Claimed but never settled: a crash between claim and confirm."""
+        """Claimed but never settled: a crash between claim and confirm (``owner``: only
+        this process's rows, so each process resolves the claims of the rows it owns)."""
         extra, args = kind_filter(kinds)
+        mine, owned = owner_filter(owner, "schedules")
         async with self.db.execute(
             f"SELECT {', '.join('l.' + c.strip() for c in LEDGER_COLUMNS.split(','))} "
             "FROM delivery_ledger AS l JOIN schedules ON schedules.id = l.schedule_id "
-            f"WHERE l.state = 'claimed'{extra} ORDER BY l.claimed_at LIMIT ?",
-            (*args, limit),
+            f"WHERE l.state = 'claimed'{extra}{mine} ORDER BY l.claimed_at LIMIT ?",
+            (*args, *owned, limit),
         ) as cur:
             return [ledger_from_row(r) for r in await cur.fetchall()]
 
@@ -465,4 +482,5 @@ __all__ = [
     "ScheduleCounts",
     "ScheduleStore",
     "Settlement",
+    "ShardSlice",
 ]

@@ -239,3 +239,33 @@ def kind_filter(kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
     if not kinds:
         return " AND 0", []
     return f" AND kind IN ({', '.join('?' * len(kinds))})", list(kinds)
+
+
+@dataclass(frozen=True)
+class ShardSlice:
+    """The rows one process of several owns (KINDRED_SHARD_IDS of KINDRED_SHARD_COUNT).
+
+    A member's rows (check-ins: a DM, no guild cache needed) go by the member's id, the
+    others by their server's: the process owns an id when ``(id >> 22) % count`` is one of
+    its shards. For a server that is Discord's own formula, so the process that delivers a
+    server's prompt is the one holding that server in its cache; for a member it is a
+    stable spread every process computes alike."""
+
+    count: int
+    ids: tuple[int, ...]
+
+    def owns(self, guild_id: int | None, member_id: int | None) -> bool:
+        key = member_id if member_id is not None else guild_id
+        return key is not None and (key >> 22) % self.count in self.ids
+
+
+def owner_filter(owner: ShardSlice | None, table: str = "") -> tuple[str, list[Any]]:
+    """SQL for :meth:`ShardSlice.owns` (nothing when this process owns every row)."""
+    if owner is None:
+        return "", []
+    p = f"{table}." if table else ""
+    marks = ", ".join("?" * len(owner.ids))
+    return (
+        f" AND ((COALESCE({p}member_id, {p}guild_id) >> 22) % ?) IN ({marks})",
+        [owner.count, *owner.ids],
+    )
