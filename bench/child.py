@@ -49,7 +49,7 @@ async def start_kindred(
     # Costly and optional: only the Kindred child may load Kindred (see the module docstring).
     from bench.settings import stand_in_settings
     from bot.__main__ import open_core, point_discord_at
-    from bot.app import KindredBot
+    from bot.app import kindred_class
     from bot.core import log_privacy
     from bot.core.library import load_library
 
@@ -58,7 +58,7 @@ async def start_kindred(
     library = load_library(settings.prompts_path)
     store, sealer, _ = await open_core(settings, accept_new_key=True)
     point_discord_at(settings)
-    bot = KindredBot(store=store, settings=settings, sealer=sealer, library=library)
+    bot = kindred_class(settings)(store=store, settings=settings, sealer=sealer, library=library)
     return bot, store.close
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import discord
 import yarl
 
-from bot.app import KindredBot, quiet_voice_warnings
+from bot.app import kindred_class, quiet_voice_warnings
 from bot.core import log_privacy
 from bot.core.library import LibraryError, load_library
 from bot.core.sealing import (
@@ -98,7 +98,9 @@ async def run_bot(settings: Settings, *, accept_new_key: bool) -> int:
             "and sealed check-in notes made with the old key can no longer be read"
         )
     point_discord_at(settings)
-    bot = KindredBot(store=store, settings=settings, sealer=sealer, library=library)
+    bot = kindred_class(settings)(store=store, settings=settings, sealer=sealer, library=library)
+    if settings.sharding is not None:
+        log.info("running %s", settings.sharding.describe())
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     closing: list[asyncio.Task[None]] = []

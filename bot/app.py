@@ -32,6 +32,7 @@ from bot.core.sealing import KeyCheck, Sealer
 from bot.core.settings import Settings
 from bot.schedule.engine import Engine
 from bot.store import Store
+from bot.store.schedule import ShardSlice
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,15 @@ class KindredBot(commands.Bot):
         log_privacy.install()
         # One budget for every REST call, interactive ones first (bot/core/pacing.py).
         self.rest_budget = CallBudget(settings.rest_rate)
+        shards: dict[str, Any] = {}
+        if isinstance(self, commands.AutoShardedBot) and settings.sharding is not None:
+            ids = settings.sharding.ids
+            shards = {
+                "shard_count": settings.sharding.count,
+                "shard_ids": list(ids) if ids is not None else None,
+            }
         super().__init__(
+            **shards,
             http_trace=self.rest_budget.trace_config(),
             command_prefix=commands.when_mentioned,
             intents=base_intents(),
@@ -108,7 +117,12 @@ class KindredBot(commands.Bot):
         self.key_check = key_check
         self.clock = clock
         self.crisis = CrisisDetector.from_library(library)
-        self.engine = Engine(store, grace=timedelta(minutes=settings.grace_minutes), clock=clock)
+        self.engine = Engine(
+            store,
+            grace=timedelta(minutes=settings.grace_minutes),
+            clock=clock,
+            owner=shard_slice(settings),
+        )
         self.privacy = PrivacyRegistry()
         self.message_content_enabled = False
         self.commands_synced_this_start = False
@@ -289,7 +303,7 @@ class KindredBot(commands.Bot):
         for guild_id in present:
             await self.store.guild_joined(guild_id, now)
         # Removed while Kindred was offline: no GUILD_DELETE ever came, READY just omits it.
-        gone = await self.store.mark_guilds_left_unless(present, now)
+        gone = await self.store.mark_guilds_left_unless(present, now, owner=self.engine.owner)
         if gone:
             log.info("%d servers removed Kindred while it was offline", gone)
         log.info("ready in %d servers", len(present))
@@ -349,3 +363,24 @@ class KindredBot(commands.Bot):
             task.cancel()
         await self.engine.shutdown()
         await super().close()
+
+
+class ShardedKindredBot(KindredBot, commands.AutoShardedBot):
+    """KindredBot running several shards (KINDRED_SHARD_COUNT, KINDRED_SHARD_IDS): one gateway
+    connection per shard, each receiving its own guilds' events (DESIGN.md, "Scale path")."""
+
+
+def kindred_class(settings: Settings) -> type[KindredBot]:
+    """A plain Bot unless the settings ask for shards: no code edits to shard (issue #14)."""
+    return KindredBot if settings.sharding is None else ShardedKindredBot
+
+
+def shard_slice(settings: Settings) -> ShardSlice | None:
+    """The rows this process owns when it runs some shards of several processes' (None: it
+    runs every shard, or is unsharded, and owns every row)."""
+    sharding = settings.sharding
+    if sharding is None or sharding.count is None or sharding.ids is None:
+        return None
+    if len(sharding.ids) == sharding.count:
+        return None
+    return ShardSlice(count=sharding.count, ids=sharding.ids)

@@ -287,6 +287,13 @@ class KindredCog(commands.GroupCog, group_name="kindred"):
         )
         embed.add_field(name="Database", value=f"{size / 1024:.0f} KiB", inline=True)
         embed.add_field(name="Servers", value=str(len(bot.guilds)), inline=True)
+        if bot.settings.sharding is not None:
+            embed.add_field(
+                name="Shard",
+                value=f"this server: {interaction.guild.shard_id} of {bot.shard_count}; "
+                f"this process: {bot.settings.sharding.describe()}",
+                inline=True,
+            )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(

@@ -109,11 +109,46 @@ SETTINGS: tuple[SettingDoc, ...] = (
     ),
     SettingDoc(
         "KINDRED_REST_RATE",
-        "REST calls per second this process may make (1-50; Discord allows 50 per bot in all: "
-        "give each of several processes its share)",
-        "49",
+        "REST calls per second this process may make (1-50; Discord allows 50 per bot in all, "
+        "shared by every process)",
+        "49 split evenly over KINDRED_PROCESS_COUNT",
+    ),
+    SettingDoc(
+        "KINDRED_SHARD_COUNT",
+        "run as a sharded bot: the total number of shards (1-4096), or auto for Discord's "
+        "recommendation (one process running every shard only)",
+        "unset: one unsharded connection",
+    ),
+    SettingDoc(
+        "KINDRED_SHARD_IDS",
+        "the shards this process runs, e.g. 0-3 or 0,2 (needs a numeric KINDRED_SHARD_COUNT)",
+        "every shard",
+    ),
+    SettingDoc(
+        "KINDRED_PROCESS_COUNT",
+        "how many Kindred processes share the bot token (1-256), to split the rate budget",
+        "the shard count divided by this process's shards, else 1",
     ),
 )
+
+MAX_SHARDS = 4096
+MAX_PROCESSES = 256
+GLOBAL_REST_RATE = 49  # calls per second for all processes together (Discord allows 50)
+
+
+@dataclass(frozen=True)
+class Sharding:
+    """KINDRED_SHARD_COUNT and KINDRED_SHARD_IDS. ``count`` None: Discord's recommendation
+    (GET /gateway/bot), with every shard in this process; ``ids`` None: every shard."""
+
+    count: int | None
+    ids: tuple[int, ...] | None = None
+
+    def describe(self) -> str:
+        if self.count is None:
+            return "every shard of Discord's recommended count"
+        ids = self.ids if self.ids is not None else tuple(range(self.count))
+        return f"shards {_ranges(ids)} of {self.count}"
 
 
 @dataclass(frozen=True)
@@ -131,7 +166,11 @@ class Settings:
     api_base: str | None
     gateway_url: str | None
     log_level: str
-    rest_rate: int = 49
+    # Calls per second; a process's even share of GLOBAL_REST_RATE may be fractional (24.5).
+    rest_rate: float = GLOBAL_REST_RATE
+    # None: one unsharded gateway connection and a plain discord.py Bot.
+    sharding: Sharding | None = None
+    process_count: int = 1
 
     @property
     def db_path(self) -> Path:
@@ -162,7 +201,19 @@ def load_settings(
     api_base = _url(values.get("DISCORD_API_BASE"), "DISCORD_API_BASE", ("http", "https"))
     gateway_url = _url(values.get("DISCORD_GATEWAY_URL"), "DISCORD_GATEWAY_URL", ("ws", "wss"))
     log_level = _log_level(values.get("KINDRED_LOG_LEVEL"))
-    rest_rate = _int_in_range(values, "KINDRED_REST_RATE", 49, 1, 50, "calls per second")
+    sharding = _sharding(values.get("KINDRED_SHARD_COUNT"), values.get("KINDRED_SHARD_IDS"))
+    process_count = _int_in_range(
+        values, "KINDRED_PROCESS_COUNT", _processes_of(sharding), 1, MAX_PROCESSES, "processes"
+    )
+    if process_count > GLOBAL_REST_RATE and "KINDRED_REST_RATE" not in values:
+        raise ConfigError(
+            f"{process_count} processes cannot split Discord's 50 REST calls a second (at "
+            f"least one each): run more shards per process, or set KINDRED_REST_RATE to this "
+            f"process's share of the raised limit Discord gave the bot"
+        )
+    rest_rate: float = GLOBAL_REST_RATE / process_count
+    if "KINDRED_REST_RATE" in values:
+        rest_rate = _int_in_range(values, "KINDRED_REST_RATE", 49, 1, 50, "calls per second")
 
     return Settings(
         discord_token=token,
@@ -177,6 +228,8 @@ def load_settings(
         gateway_url=gateway_url,
         log_level=log_level,
         rest_rate=rest_rate,
+        sharding=sharding,
+        process_count=process_count,
     )
 
 
@@ -319,3 +372,78 @@ def _log_level(value: str | None) -> str:
             f"KINDRED_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}"
         )
     return level
+
+
+def _sharding(count_value: str | None, ids_value: str | None) -> Sharding | None:
+    if count_value is None:
+        if ids_value is not None:
+            raise ConfigError(
+                "KINDRED_SHARD_IDS needs KINDRED_SHARD_COUNT: set the total number of shards "
+                "every process shares (for example KINDRED_SHARD_COUNT=2 KINDRED_SHARD_IDS=1)"
+            )
+        return None
+    if count_value.lower() == "auto":
+        if ids_value is not None:
+            raise ConfigError(
+                "KINDRED_SHARD_IDS needs a numeric KINDRED_SHARD_COUNT, not auto: processes "
+                "splitting the shards must agree on their number"
+            )
+        return Sharding(count=None)
+    try:
+        count = int(count_value)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_SHARDS:
+        raise ConfigError(
+            f"KINDRED_SHARD_COUNT must be auto or a whole number from 1 to {MAX_SHARDS}, not "
+            f"{count_value!r}; unset it to run unsharded"
+        )
+    if ids_value is None:
+        return Sharding(count=count)
+    return Sharding(count=count, ids=_shard_ids(ids_value, count))
+
+
+def _shard_ids(value: str, count: int) -> tuple[int, ...]:
+    """``0-3``, ``1`` or ``0,2,5-7``: each id below ``count``, none twice."""
+    ids: list[int] = []
+    try:
+        for part in value.split(","):
+            low, sep, high = part.strip().partition("-")
+            first = int(low)
+            last = int(high) if sep else first
+            if first > last:
+                raise ValueError(part)
+            ids.extend(range(first, last + 1))
+    except ValueError:
+        raise ConfigError(
+            f"KINDRED_SHARD_IDS must list shard numbers like 0-3 or 0,2, not {value!r}"
+        ) from None
+    if not ids or min(ids) < 0 or max(ids) >= count:
+        raise ConfigError(
+            f"KINDRED_SHARD_IDS: every shard must be from 0 to {count - 1} "
+            f"(KINDRED_SHARD_COUNT={count}), not {value!r}"
+        )
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"KINDRED_SHARD_IDS lists a shard twice: {value!r}")
+    return tuple(sorted(ids))
+
+
+def _processes_of(sharding: Sharding | None) -> int:
+    """Processes sharing the token, assuming each runs as many shards as this one."""
+    if sharding is None or sharding.count is None or sharding.ids is None:
+        return 1
+    return -(-sharding.count // len(sharding.ids))
+
+
+def _ranges(ids: tuple[int, ...]) -> str:
+    """(0, 1, 2, 5) -> "0-2, 5"."""
+    parts: list[str] = []
+    start = prev = ids[0]
+    for n in (*ids[1:], None):
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)

@@ -16,7 +16,7 @@ from typing import Any
 
 import discord
 
-from bot.app import COGS, KindredBot
+from bot.app import COGS, KindredBot, kindred_class
 from bot.core.clock import Clock, utc_now
 from bot.core.library import load_library
 from bot.core.sealing import Sealer, verify_key
@@ -112,7 +112,7 @@ async def make_kindred(
     """KindredBot on an open ``store``, sealing with ``key`` (a new key is accepted)."""
     sealer = Sealer(key)
     key_check = await verify_key(store, sealer, accept_new_key=True)
-    return KindredBot(
+    return kindred_class(settings)(
         store=store,
         settings=settings,
         sealer=sealer,

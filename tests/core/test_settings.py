@@ -49,6 +49,9 @@ def test_settings_document_every_variable_in_design_order() -> None:
         "DISCORD_GATEWAY_URL",
         "KINDRED_LOG_LEVEL",
         "KINDRED_REST_RATE",
+        "KINDRED_SHARD_COUNT",
+        "KINDRED_SHARD_IDS",
+        "KINDRED_PROCESS_COUNT",
     ]
     assert all(doc.meaning and doc.default for doc in SETTINGS)
 
