@@ -59,6 +59,7 @@ MessageHandler = Callable[[discord.Message], Awaitable[None]]
 InteractionHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 LEFT_SERVER_RETENTION = timedelta(days=30)
 MAINTENANCE_INTERVAL = timedelta(hours=6)
+CLOSE_WAIT_SECONDS = 10.0  # how long close() waits for on_ready's writes
 
 
 def quiet_voice_warnings() -> None:
@@ -139,6 +140,7 @@ class KindredBot(commands.Bot):
         self._cog_names = cogs
         self._background: set[asyncio.Task[None]] = set()
         self._maintenance_task: asyncio.Task[None] | None = None
+        self._recording_servers: asyncio.Task[Any] | None = None
 
     # -- start-up -------------------------------------------------------------
 
@@ -298,10 +300,12 @@ class KindredBot(commands.Bot):
     # -- servers --------------------------------------------------------------
 
     async def on_ready(self) -> None:
+        # close() waits for this: stopping right after start must not cut it off mid-write
+        # (the store closes after the bot), nor log "Cannot operate on a closed database".
+        self._recording_servers = asyncio.current_task()
         now = self.clock()
         present = [guild.id for guild in self.guilds]  # unavailable (outage) guilds included
-        for guild_id in present:
-            await self.store.guild_joined(guild_id, now)
+        await self.store.guilds_present(present, now)
         # Removed while Kindred was offline: no GUILD_DELETE ever came, READY just omits it.
         gone = await self.store.mark_guilds_left_unless(present, now, owner=self.engine.owner)
         if gone:
@@ -357,6 +361,9 @@ class KindredBot(commands.Bot):
     # -- shutdown -------------------------------------------------------------
 
     async def close(self) -> None:
+        recording = self._recording_servers
+        if recording is not None and recording is not asyncio.current_task():
+            await asyncio.wait({recording}, timeout=CLOSE_WAIT_SECONDS)
         if self._maintenance_task is not None:
             self._maintenance_task.cancel()
         for task in list(self._background):

@@ -13,7 +13,7 @@ import aiosqlite
 
 from .keyed import KeyedMigration, KeysNeeded, MigrationKeys
 from .migrations import MIGRATIONS
-from .schedule_rows import ShardSlice
+from .schedule_rows import ShardSlice, chunks, values
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,19 @@ class CoreStore:
                 "UPDATE guilds SET left_at = NULL WHERE guild_id = ?", (guild_id,)
             )
         return inserted
+
+    async def guilds_present(self, guild_ids: list[int], now: datetime) -> None:
+        """Record that Kindred is in each of these servers (READY lists them), in a few
+        statements rather than one per server: a sharded bot starts in thousands."""
+        for part in chunks(guild_ids):
+            args: list[Any] = []
+            for guild_id in part:
+                args += [guild_id, _iso(now)]
+            await self.db.execute(
+                f"INSERT INTO guilds (guild_id, joined_at) VALUES {values(len(part), 2)} "
+                "ON CONFLICT (guild_id) DO UPDATE SET left_at = NULL",
+                args,
+            )
 
     async def guild_left(self, guild_id: int, now: datetime) -> None:
         await self.db.execute(

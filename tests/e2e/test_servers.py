@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import KEY
 
 from bot.app import KindredBot
@@ -14,10 +16,13 @@ from bot.demo.harness import (
     BOT_PERMISSIONS,
     ManualClock,
     SampleServer,
+    harness_settings,
+    make_kindred,
     running_kindred,
 )
 from bot.schedule.rules import Rule, parse_time
 from bot.standin import StandIn
+from bot.store import Store
 
 
 async def test_joining_a_server_posts_a_welcome_in_its_system_channel(
@@ -102,3 +107,35 @@ async def test_a_failed_command_sync_does_not_stop_the_bot(
     async with running_kindred(standin, data_dir, key=KEY) as bot:
         assert bot.commands_synced_this_start
     assert any(c["name"] == "kindred" for c in standin.commands())
+
+
+async def test_stopping_while_ready_records_the_servers_waits_for_it(
+    standin: StandIn, server: SampleServer, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for i in range(30):
+        standin.add_guild(f"Server {i}", bot_permissions=BOT_PERMISSIONS)
+    settings = harness_settings(data_dir, standin)
+    store = await Store.open(settings.db_path)
+    entered, release = asyncio.Event(), asyncio.Event()
+    record = store.guilds_present
+
+    async def held(guild_ids: list[int], now: datetime) -> None:
+        entered.set()
+        await release.wait()
+        await record(guild_ids, now)
+
+    store.guilds_present = held  # type: ignore[method-assign]
+    try:
+        bot = await make_kindred(store, settings, key=KEY)
+        async with standin.running(bot):
+            await asyncio.wait_for(entered.wait(), 5)
+            closing = asyncio.create_task(bot.close())
+            await asyncio.sleep(0.2)
+            assert not closing.done()  # a SIGTERM now waits for the servers to be recorded
+            release.set()
+            await asyncio.wait_for(closing, 10)
+        # Every server was recorded: all 31 are known, and none had left.
+        assert await store.mark_guilds_left_unless([], bot.clock()) == 31
+    finally:
+        await store.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

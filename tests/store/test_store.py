@@ -83,6 +83,17 @@ async def test_meta_and_guild_lifecycle(tmp_path: Path) -> None:
         await store.close()
 
 
+async def test_servers_present_at_ready_are_recorded_in_bulk(store: Store) -> None:
+    await store.guild_joined(1, NOW)
+    await store.guild_left(1, NOW)
+    many = list(range(1, 1001))  # more than one statement's worth of rows
+    await store.guilds_present(many, NOW + timedelta(hours=1))
+    # The server that had left is back (no longer due for deletion); every one is known once.
+    assert await store.guilds_left_before(NOW + timedelta(days=365)) == []
+    assert await store.mark_guilds_left_unless([], NOW) == 1000
+    await store.guilds_present([], NOW)  # nothing to record: no statement at all
+
+
 async def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     store = await Store.open(tmp_path / "kindred.db")
     await store.set_meta("fingerprint", "abc")
