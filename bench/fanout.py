@@ -10,8 +10,15 @@ drawn, and per server duplicates and misses. With ``--kill-at S`` the child is S
 seconds after the due moment and restarted on the same data; the restart's history reads
 are counted (only deliveries that started without recording their post need one).
 
-Real Discord refuses an unsharded IDENTIFY past 2,500 servers (close code 4011); the
-stand-in does not enforce that yet, so one unsharded process is measured at any N.
+With ``--processes P`` the bot runs as P processes on one database, process i running shard i
+of P (``KINDRED_SHARD_COUNT=P``, ``KINDRED_SHARD_IDS=i``), each with its share of the global
+budget (49 / P calls a second) and claiming only its own shard's servers; ``--kill-at``
+then kills process 0 only. The database is the embedded SQLite file (WAL) every process
+opens: PostgreSQL, for processes on several machines, is not built yet (issue 14).
+
+Real Discord refuses an unsharded IDENTIFY past 2,500 servers (close code 4011), and so
+does the stand-in: past that the child runs with ``KINDRED_SHARD_COUNT=auto`` (one process,
+every shard of the stand-in's recommended count, one per 1,000 servers).
 """
 
 from __future__ import annotations
@@ -58,6 +65,7 @@ class Outcome:
     history_reads_after_restart: int
     killed_at: float | None
     restarts: int
+    processes: int = 1
     first_call_s: float | None = None  # the first REST call of the fan-out, after due
     sustained_rate: float | None = None  # REST calls per second from first to last
 
@@ -89,6 +97,7 @@ class BenchClock:
 async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, data: str) -> None:
     from bench.settings import stand_in_settings
     from bot.__main__ import point_discord_at
+    from bot.core.settings import GLOBAL_REST_RATE, Sharding
     from bot.demo.harness import make_kindred
     from bot.store import Store
 
@@ -96,7 +105,18 @@ async def child_main(api_base: str, gateway_url: str, token: str, app_id: int, d
         level=os.environ.get("FANOUT_LOG", "WARNING"),
         format="%(asctime)s bot %(levelname)s %(name)s: %(message)s",
     )
-    settings = stand_in_settings(token, app_id, data, api_base, gateway_url)
+    shard = os.environ.get("FANOUT_SHARD")  # "i/P": shard i of P, one process each
+    more: dict[str, Any] = {}
+    if shard:
+        index, count = (int(n) for n in shard.split("/"))
+        more = {
+            "sharding": Sharding(count=count, ids=(index,)),
+            "process_count": count,
+            "rest_rate": GLOBAL_REST_RATE / count,
+        }
+    elif os.environ.get("FANOUT_SHARDED"):
+        more = {"sharding": Sharding(count=None)}
+    settings = stand_in_settings(token, app_id, data, api_base, gateway_url, **more)
     point_discord_at(settings)
     go = os.environ.get("FANOUT_GO")
     clock = BenchClock(float(go) if go else None)
@@ -135,8 +155,17 @@ async def seed(data: Path, channels: dict[int, int]) -> None:
         await store.close()
 
 
-async def start_child(standin: Any, data: Path, go: float | None) -> asyncio.subprocess.Process:
+async def start_child(
+    standin: Any, data: Path, go: float | None, shard: tuple[int, int] | None = None
+) -> asyncio.subprocess.Process:
+    """The bot in a child process (``shard``: (i, P), shard i of P), once it is ready."""
+    from bot.standin.gateway import MAX_GUILDS_PER_SHARD
+
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if shard is not None:
+        env["FANOUT_SHARD"] = f"{shard[0]}/{shard[1]}"
+    elif len(standin.world.joined_guilds) > MAX_GUILDS_PER_SHARD:
+        env["FANOUT_SHARDED"] = "1"
     if go is not None:
         env["FANOUT_GO"] = repr(go)
     args = [standin.api_base, standin.gateway_url, standin.token, str(standin.application_id)]
@@ -199,7 +228,9 @@ def tally(standin: Any, channels: dict[int, int]) -> tuple[int, int, int]:
     return duplicates, without, missed
 
 
-async def run(servers: int, *, kill_at: float | None = None, timeout: float = 3600) -> Outcome:
+async def run(
+    servers: int, *, kill_at: float | None = None, processes: int = 1, timeout: float = 3600
+) -> Outcome:
     from bot.demo.harness import BOT_PERMISSIONS
     from bot.standin import StandIn
 
@@ -216,12 +247,14 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
         with tempfile.TemporaryDirectory(prefix="kindred-fanout-") as tmp:
             data = Path(tmp)
             await seed(data, channels)
-            child = await start_child(standin, data, None)
+            shards = [(i, processes) if processes > 1 else None for i in range(processes)]
+            children = [await start_child(standin, data, None, shard) for shard in shards]
             go = time.time() + 1.0
             go_mono = time.monotonic() + 1.0
-            assert child.stdin is not None
-            child.stdin.write(f"{go!r}\n".encode())
-            await child.stdin.drain()
+            for child in children:
+                assert child.stdin is not None
+                child.stdin.write(f"{go!r}\n".encode())
+                await child.stdin.drain()
             killed_at: float | None = None
             restarts = 0
             calls_before_restart = 0
@@ -237,21 +270,16 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
                         and killed_at is None
                         and (time.monotonic() - go_mono >= kill_at)
                     ):
-                        child.send_signal(signal.SIGKILL)
-                        await child.wait()
+                        children[0].send_signal(signal.SIGKILL)
+                        await children[0].wait()
                         killed_at = time.monotonic() - go_mono
                         calls_before_restart = len(standin.calls)
-                        child = await start_child(standin, data, go)
+                        children[0] = await start_child(standin, data, go, shards[0])
                         restarts += 1
                 await asyncio.sleep(1.0)  # anything late (a duplicate) has time to show
             finally:
-                if child.returncode is None:
-                    child.send_signal(signal.SIGTERM)
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(child.wait(), 20)
-                    if child.returncode is None:
-                        child.kill()
-                        await child.wait()
+                for child in children:
+                    await stop(child)
         finished = progress.update()
         last = max(finished.values()) - go_mono if len(finished) == servers else None
         duplicates, without, missed = tally(standin, channels)
@@ -285,7 +313,18 @@ async def run(servers: int, *, kill_at: float | None = None, timeout: float = 36
             history_reads_after_restart=history,
             killed_at=killed_at,
             restarts=restarts,
+            processes=processes,
         )
+
+
+async def stop(child: asyncio.subprocess.Process) -> None:
+    if child.returncode is None:
+        child.send_signal(signal.SIGTERM)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(child.wait(), 20)
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
 
 
 def report(outcome: Outcome) -> str:
@@ -293,7 +332,12 @@ def report(outcome: Outcome) -> str:
     lines = [
         f"fan-out bench: {outcome.servers} servers due in the same minute, "
         f"{CALLS_PER_POST} calls per post, global limit {GLOBAL_LIMIT}/s "
-        f"({platform.python_implementation()} {platform.python_version()}, {cpu} cores)",
+        f"({platform.python_implementation()} {platform.python_version()}, {cpu} cores)"
+        + (
+            f", {outcome.processes} shard processes on one database"
+            if outcome.processes > 1
+            else ""
+        ),
         f"floor (N x {CALLS_PER_POST} / {GLOBAL_LIMIT}/s):      {outcome.floor_s:8.2f} s",
     ]
     if outcome.last_done_s is None:
@@ -331,9 +375,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
     parser.add_argument("--servers", type=int, default=300)
     parser.add_argument("--kill-at", type=float, default=None, metavar="S")
+    parser.add_argument("--processes", type=int, default=1, metavar="P")
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     args = parser.parse_args(argv)
-    outcome = asyncio.run(run(args.servers, kill_at=args.kill_at))
+    outcome = asyncio.run(run(args.servers, kill_at=args.kill_at, processes=args.processes))
     if args.json:
         print(json.dumps({**asdict(outcome), "ratio": outcome.ratio}))
     else:
