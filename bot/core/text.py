@@ -173,8 +173,9 @@ class Clauses:
 
 def split_clauses(text: str) -> Clauses:
     folded = _APOSTROPHES.sub("", text.casefold())
-    for pattern, word in _EMOJI_WORDS:
-        folded = pattern.sub(word, folded)
+    if "<3" in folded or not folded.isascii():  # every other emoji pattern is non-ASCII
+        for pattern, word in _EMOJI_WORDS:
+            folded = pattern.sub(word, folded)
     parts = (_normalize_clause(part) for part in _CLAUSE_BREAK.split(folded))
     return Clauses(clauses=tuple(p for p in parts if p), question="?" in text)
 
