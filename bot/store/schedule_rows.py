@@ -259,13 +259,14 @@ class ShardSlice:
         return key is not None and (key >> 22) % self.count in self.ids
 
 
-def owner_filter(owner: ShardSlice | None, table: str = "") -> tuple[str, list[Any]]:
-    """SQL for :meth:`ShardSlice.owns` (nothing when this process owns every row)."""
+def owner_filter(
+    owner: ShardSlice | None, table: str = "", *, by_member: bool = True
+) -> tuple[str, list[Any]]:
+    """SQL for :meth:`ShardSlice.owns` (nothing when this process owns every row);
+    ``by_member=False`` for a table of server rows only (no ``member_id`` column)."""
     if owner is None:
         return "", []
     p = f"{table}." if table else ""
+    key = f"COALESCE({p}member_id, {p}guild_id)" if by_member else f"{p}guild_id"
     marks = ", ".join("?" * len(owner.ids))
-    return (
-        f" AND ((COALESCE({p}member_id, {p}guild_id) >> 22) % ?) IN ({marks})",
-        [owner.count, *owner.ids],
-    )
+    return f" AND (({key} >> 22) % ?) IN ({marks})", [owner.count, *owner.ids]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from .queries import RowQueries
+from .schedule_rows import ShardSlice, owner_filter
 from .support import DelayedRequest, PendingRelay, _delayed, _hour_floor, _iso, _pending
 
 
@@ -78,12 +79,17 @@ class SupportWaitingStore(RowQueries):
             (delayed_id, guild_id, style, sealed_request, lookup, _iso(due)),
         )
 
-    async def take_support_delayed_due(self, now: datetime) -> list[DelayedRequest]:
-        """Remove and return the held requests whose time has come (each taken once)."""
+    async def take_support_delayed_due(
+        self, now: datetime, owner: ShardSlice | None = None
+    ) -> list[DelayedRequest]:
+        """Remove and return the held requests whose time has come (each taken once). With
+        ``owner`` only those for this process's servers: posting one needs the server in the
+        process's cache, and another process would tell the member Kindred left the server."""
+        mine, owned = owner_filter(owner, by_member=False)
         rows = await self._all(
-            "DELETE FROM support_delayed WHERE due_at <= ? "
+            f"DELETE FROM support_delayed WHERE due_at <= ?{mine} "
             "RETURNING id, guild_id, style, sealed_request, lookup, due_at",
-            (_iso(now),),
+            (_iso(now), *owned),
         )
         return sorted((_delayed(r) for r in rows), key=lambda d: d.due_at)
 

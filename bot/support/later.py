@@ -84,7 +84,8 @@ class DelayedRequests:
     async def post_due(self, now: datetime) -> int:
         """Post every held request whose time has come; return how many were posted."""
         posted = 0
-        for held in await self.bot.store.take_support_delayed_due(now):
+        # Only this process's servers' (with several shard processes): see the store.
+        for held in await self.bot.store.take_support_delayed_due(now, self.bot.engine.owner):
             try:
                 posted += await self._post(held)
             except Exception:  # one request's failure must not hold back the others

@@ -108,3 +108,17 @@ async def test_a_process_marks_only_its_own_servers_left_when_ready(store: Store
     gone = await store.mark_guilds_left_unless([], T0, owner=ShardSlice(count=2, ids=(0,)))
     assert gone == 1
     assert await store.guilds_left_before(Z("2030-01-01 00:00")) == [ours]
+
+
+async def test_a_held_support_request_is_taken_by_the_process_of_its_server(store: Store) -> None:
+    # Posting it needs the server in the process's cache; another process would tell the
+    # member Kindred had left the server.
+    ours, other = id_on_shard(0, 2, 1), id_on_shard(1, 2, 1)
+    for held_id, guild in ((1, ours), (2, other)):
+        await store.add_support_delayed(
+            held_id, guild_id=guild, style="listen", sealed_request="x", lookup="y", due=T0
+        )
+    zero, one = ShardSlice(count=2, ids=(0,)), ShardSlice(count=2, ids=(1,))
+    assert [h.guild_id for h in await store.take_support_delayed_due(T0, zero)] == [ours]
+    assert await store.take_support_delayed_due(T0, zero) == []
+    assert [h.guild_id for h in await store.take_support_delayed_due(T0, one)] == [other]
