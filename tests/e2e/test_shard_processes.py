@@ -12,12 +12,12 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from helpers import text_of
+from helpers import bot_dm, bot_said, open_request, setup_support, text_of
 from sealing_key import KEY
 
 from bot.app import KindredBot, ShardedKindredBot
 from bot.core.settings import SETTINGS, Sharding
-from bot.demo.harness import BOT_PERMISSIONS, running_kindred
+from bot.demo.harness import BOT_PERMISSIONS, build_sample_server, running_kindred
 from bot.standin import Channel, Guild, Member, StandIn
 from bot.standin.gateway import shard_of
 
@@ -121,3 +121,28 @@ async def test_unset_shard_settings_keep_the_plain_bot_and_a_count_makes_it_shar
             f for f in (await it.response())["data"]["embeds"][0]["fields"] if f["name"] == "Shard"
         )
         assert shard["value"] == "this server: 1 of 2; this process: shards 0-1 of 2"
+
+
+async def test_a_requesters_dm_on_shard_0_reaches_the_thread_of_a_server_on_shard_1(
+    standin: StandIn, data_dir: Path
+) -> None:
+    """Two processes on one database, shards 0 and 1 of 2. Discord sends every DM to shard 0,
+    so the requester's answer reaches the process that does not hold the server: it relays
+    it into the request's thread all the same, still anonymous."""
+    s = build_sample_server(standin)
+    while shard_of(s.guild.id, 2) != 1:
+        s = build_sample_server(standin)
+    async with (
+        running_kindred(standin, data_dir, key=KEY, sharding=Sharding(2, (1,))) as one,
+        running_kindred(standin, data_dir, key=KEY, sharding=Sharding(2, (0,))) as zero,
+    ):
+        assert one.get_guild(s.guild.id) is not None and zero.get_guild(s.guild.id) is None
+        await setup_support(s)
+        await open_request(s, s.alice)
+        (thread,) = standin.threads_of(s.support)
+        await standin.post(s.bob, thread, "I hear you. That sounds heavy.")
+        await bot_dm(s, s.alice, "That sounds heavy")
+        await standin.dm(s.alice, "Thank you, it helps to say it.")
+        back = await bot_said(s, thread, "it helps to say it")
+        assert "(who asked)" in back["content"] and "Alice" not in back["content"]
+        await bot_dm(s, s.alice, "Passed on")
