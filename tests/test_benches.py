@@ -1,4 +1,5 @@
-"""The comparison benches (bench/interactions.py, messages.py, memory.py) run at tiny sizes.
+"""The comparison benches (bench/interactions.py, messages.py, memory.py) and the scale-out
+bench (bench/scaleout.py) run at tiny sizes.
 
 Each runs the real Kindred and the bare discord.py bot in child processes against a stand-in
 in the test's process, and must print JSON with a figure for both bots and a ratio, and a
@@ -96,3 +97,21 @@ def test_allocation_sites_are_listed_by_line_and_file() -> None:
 )
 def test_percentile_is_nearest_rank(values: list[float], q: float, expected: float) -> None:
     assert percentile(values, q) == expected
+
+
+def test_scaleout_bench_runs_two_shard_processes_exactly_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench import scaleout
+
+    assert scaleout.main(["--servers", "30", "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert [r["processes"] for r in runs] == [2, 2]
+    assert [r["restarts"] for r in runs] == [0, 1]
+    assert runs[1]["killed_at"] is not None and runs[1]["killed_at"] < runs[1]["floor_s"]
+    for r in runs:
+        assert (r["duplicates"], r["without_thread"], r["missed"]) == (0, 0, 0)
+        assert positive(r["ratio"])
+        # Each at half the budget, together they keep the global limit. (Both at the whole
+        # budget would send about 100 calls a second and draw dozens; jitter may draw one.)
+        assert r["global_429s"] <= 2
